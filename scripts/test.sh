@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up, build and run the whole test suite: README command (b), and what CI runs.
+#   scripts/test.sh            everything
+#   FUZZ_SECONDS=N             seconds per fuzz target (default 30)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="$(nproc)"
+
+scripts/setup.sh
+
+echo "== format check"
+scripts/check-format.sh
+
+echo "== build (ci preset: warnings as errors, _GLIBCXX_ASSERTIONS)"
+cmake --preset ci >/dev/null
+cmake --build --preset ci -j"$jobs"
+
+echo "== translations complete"
+scripts/check-translations.sh
+
+echo "== fuzz targets (clang, libFuzzer, bounded time)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
+scripts/run-fuzzers.sh build/fuzz "${FUZZ_SECONDS:-30}"
+
+echo "== tests"
+ctest --preset ci -j"$jobs"

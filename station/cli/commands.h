@@ -1,0 +1,18 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli_context.h"
+
+namespace examguard::cli {
+
+// Each registers one command group; the callback stores the command's exit code.
+void registerLogCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerUserCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+
+// The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").
+std::string cliActor();
+
+}  // namespace examguard::cli
