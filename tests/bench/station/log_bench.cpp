@@ -35,7 +35,8 @@ double appendRate(Durability durability, int entries, const char* label) {
     }
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < entries; ++i) {
-        if (!station->log().appendNow({"bench", "checkin.passed", 1, {{"seat", "A01"}, {"i", i}}})) {
+        if (!station->log().appendNow(
+                {"bench", "checkin.passed", 1, {{"seat", "A01"}, {"i", i}}})) {
             std::exit(1);
         }
     }
@@ -52,8 +53,9 @@ double plainInsertRate(Durability durability, int entries, const char* label) {
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < entries; ++i) {
         auto txn = Transaction::begin(*db);
-        auto stmt = db->prepare("INSERT INTO t (recorded_at, actor, kind, period_id, payload) "
-                                "VALUES (?, ?, ?, ?, ?)");
+        auto stmt = db->prepare(
+            "INSERT INTO t (recorded_at, actor, kind, period_id, payload) "
+            "VALUES (?, ?, ?, ?, ?)");
         stmt->bind(1, "2026-11-22T09:00:00.000Z").bind(2, "bench").bind(3, "checkin.passed");
         stmt->bind(4, 1).bind(5, "{\"i\":" + std::to_string(i) + ",\"seat\":\"A01\"}");
         if (!stmt->run() || !txn->commit()) {
@@ -74,13 +76,16 @@ int main(int argc, char** argv) {
     const double full = appendRate(Durability::Full, fullEntries, "eg-bench-full");
     const double fullBase = plainInsertRate(Durability::Full, fullEntries, "eg-bench-full-base");
 
-    std::printf("log appends/s, synchronous=NORMAL (WAL): %10.0f   plain insert %10.0f   ratio %.2f\n",
-                normal, normalBase, normal / normalBase);
-    std::printf("log appends/s, synchronous=FULL   (WAL): %10.0f   plain insert %10.0f   ratio %.2f\n",
-                full, fullBase, full / fullBase);
+    std::printf(
+        "log appends/s, synchronous=NORMAL (WAL): %10.0f   plain insert %10.0f   ratio %.2f\n",
+        normal, normalBase, normal / normalBase);
+    std::printf(
+        "log appends/s, synchronous=FULL   (WAL): %10.0f   plain insert %10.0f   ratio %.2f\n",
+        full, fullBase, full / fullBase);
 
     // Verify the NORMAL log, then time a bare scan of the same rows as the baseline.
-    auto station = Station::open({.databasePath = fs::temp_directory_path() / "eg-bench-normal" / "s.db"});
+    auto station =
+        Station::open({.databasePath = fs::temp_directory_path() / "eg-bench-normal" / "s.db"});
     auto start = std::chrono::steady_clock::now();
     auto verified = station->log().verify();
     const double verifySeconds = seconds(std::chrono::steady_clock::now() - start);
@@ -92,8 +97,10 @@ int main(int argc, char** argv) {
     std::int64_t scanned = 0;
     (void)station->log().forEach([&](const LogEntry&) { return ++scanned > 0; });
     const double scanSeconds = seconds(std::chrono::steady_clock::now() - start);
-    std::printf("log verify entries/s:                    %10.0f   plain scan   %10.0f   ratio %.2f  (%lld entries)\n",
-                verified->entries / verifySeconds, scanned / scanSeconds, scanSeconds / verifySeconds,
-                static_cast<long long>(verified->entries));
+    std::printf(
+        "log verify entries/s:                    %10.0f   plain scan   %10.0f   ratio %.2f  (%lld "
+        "entries)\n",
+        verified->entries / verifySeconds, scanned / scanSeconds, scanSeconds / verifySeconds,
+        static_cast<long long>(verified->entries));
     return 0;
 }
