@@ -2,7 +2,7 @@
 # Runs every libFuzzer target found in BUILD_DIR for SECONDS each, seeded with the corpus in
 # tests/fuzz/<target>/corpus when present. Fails on the first crash.
 set -euo pipefail
-build="${1:?build dir}"
+build="$(realpath "${1:?build dir}")"
 seconds="${2:-30}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mapfile -t targets < <(find "$build" -type f -name '*_fuzz' -perm -u+x | sort)

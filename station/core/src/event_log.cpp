@@ -261,7 +261,13 @@ Expected<LogVerification> EventLog::verify(const std::optional<std::string>& exp
                                            links[i].seq, i == 0 ? 0 : links[i - 1].seq));
         }
     }
-    // Report whichever problem comes first in the stored order.
+    // Report whichever problem comes first in the stored order, with the totals of the walk.
+    for (auto* found : {&firstEdit, &firstLink}) {
+        if (*found) {
+            (*found)->entries = result.entries;
+            (*found)->headSha256 = result.headSha256;
+        }
+    }
     if (firstEdit && (!firstLink || firstEdit->badSeq <= firstLink->badSeq)) {
         return *firstEdit;
     }

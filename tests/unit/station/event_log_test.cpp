@@ -181,6 +181,8 @@ TEST_F(EventLogTamperTest, EditIsNamed) {
         EXPECT_FALSE(v.intact);
         EXPECT_EQ(v.problem, LogProblem::Edited);
         EXPECT_EQ(v.badSeq, seq);
+        EXPECT_EQ(v.entries, 120);
+        EXPECT_EQ(v.headSha256, entryHashAt(120));
         execOk("ROLLBACK TO t; RELEASE t");
         EXPECT_TRUE(verify().intact);
     }

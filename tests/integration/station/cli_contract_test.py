@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Runs the real examguard binary and checks exit codes and --json output against the JSON
+Schemas in schemas/cli/. Usage: cli_contract_test.py EXAMGUARD SOURCE_DIR"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import jsonschema
+
+EXAMGUARD = sys.argv[1] if len(sys.argv) > 1 else "examguard"
+SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
+
+
+def schema(name):
+    with open(os.path.join(SOURCE, "schemas", "cli", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def run(*args, stdin=None):
+    env = dict(os.environ, EXAMGUARD_LANG="en")
+    p = subprocess.run([EXAMGUARD, *args], input=stdin, capture_output=True, text=True, env=env,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+class CliContract(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="examguard-cli-")
+        self.db = os.path.join(self.dir, "demo", "station.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def demo(self):
+        code, out, err = run("demo", "--out", os.path.join(self.dir, "demo"), "--json")
+        self.assertEqual(code, 0, err)
+        return json.loads(out)
+
+    def test_version_help_and_usage_errors(self):
+        code, out, _ = run("--version")
+        self.assertEqual(code, 0)
+        self.assertTrue(out.startswith("examguard "))
+        code, out, _ = run("--help")
+        self.assertEqual(code, 0)
+        self.assertIn("period", out)
+        code, _, err = run("--no-such-option")
+        self.assertEqual(code, 2)
+        self.assertIn("--help", err)
+        code, _, _ = run("--db", self.db, "user", "add", "x", "--role", "emperor")
+        self.assertEqual(code, 2)
+
+    def test_demo_and_log_verify(self):
+        summary = self.demo()
+        jsonschema.validate(summary, schema("demo.schema.json"))
+        self.assertEqual(summary["import"]["candidates"], 12)
+        code, out, _ = run("--db", self.db, "log", "verify", "--json")
+        self.assertEqual(code, 0)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("log-verify.schema.json"))
+        self.assertTrue(doc["intact"])
+        self.assertEqual(doc["head"], summary["log"]["head"])
+
+    def test_tampered_log_names_the_entry(self):
+        self.demo()
+        con = sqlite3.connect(self.db)
+        con.executescript("DROP TRIGGER event_log_no_update;"
+                          "UPDATE event_log SET payload = '{}' WHERE seq = 1;")
+        con.close()
+        code, out, _ = run("--db", self.db, "log", "verify", "--json")
+        self.assertEqual(code, 1)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("log-verify.schema.json"))
+        self.assertEqual(doc["first_bad"]["seq"], 1)
+        self.assertEqual(doc["first_bad"]["problem"], "edited")
+
+    def test_refused_import_exit_3_with_issues(self):
+        self.demo()
+        plan_dir = os.path.join(self.dir, "demo", "plan")
+        roster = os.path.join(plan_dir, "roster.csv")
+        with open(roster, encoding="utf-8-sig") as f:
+            text = f.read()
+        with open(roster, "w", encoding="utf-8-sig") as f:
+            f.write(text.replace("370105199809286798", "370105199809286799"))
+        code, out, err = run("--db", self.db, "period", "import",
+                             os.path.join(plan_dir, "plan.json"), "--json")
+        self.assertEqual(code, 3, err)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("period-import.schema.json"))
+        self.assertFalse(doc["imported"])
+        codes = {(i["file"], i["line"], i["field"], i["code"]) for i in doc["issues"]}
+        self.assertIn(("roster.csv", 2, "id_number", "bad_id_number.bad_checksum"), codes)
+        self.assertNotIn("370105199809286799", out + err, "full ID number printed")
+
+    def test_users_and_lockout(self):
+        self.demo()
+        code, _, err = run("--db", self.db, "user", "add", "li", "--role", "proctor",
+                           "--password-stdin", stdin="good-password\n")
+        self.assertEqual(code, 0, err)
+        code, out, _ = run("--db", self.db, "user", "login", "li", "--password-stdin", "--json",
+                           stdin="good-password\n")
+        self.assertEqual(code, 0)
+        self.assertEqual(json.loads(out)["role"], "proctor")
+        for _ in range(5):
+            code, out, _ = run("--db", self.db, "user", "login", "li", "--password-stdin",
+                               "--json", stdin="bad-password\n")
+            self.assertEqual(code, 1)
+            jsonschema.validate(json.loads(out), schema("error.schema.json"))
+        code, out, _ = run("--db", self.db, "user", "login", "li", "--password-stdin", "--json",
+                           stdin="good-password\n")
+        self.assertEqual(code, 1)
+        self.assertEqual(json.loads(out)["error"]["code"], "locked")
+        code, out, _ = run("--db", self.db, "user", "list", "--json")
+        self.assertEqual(code, 0)
+        users = {u["login"]: u for u in json.loads(out)["users"]}
+        self.assertIsNotNone(users["li"]["locked_until"])
+        code, out, _ = run("--db", self.db, "log", "show", "--json")
+        self.assertNotIn("bad-password", out)
+        self.assertNotIn("good-password", out)
+
+    def test_newer_database_is_refused(self):
+        self.demo()
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA user_version = 999")
+        con.close()
+        code, out, err = run("--db", self.db, "log", "verify", "--json")
+        self.assertEqual(code, 3)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("error.schema.json"))
+        self.assertEqual(doc["error"]["code"], "schema_too_new")
+
+    def test_chinese_is_the_default(self):
+        self.demo()
+        env = {k: v for k, v in os.environ.items() if k not in ("EXAMGUARD_LANG", "LANG", "LC_ALL",
+                                                               "LC_MESSAGES")}
+        p = subprocess.run([EXAMGUARD, "--db", self.db, "log", "verify"], capture_output=True,
+                           text=True, env=env, timeout=60)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("事件日志完整", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
