@@ -294,19 +294,15 @@ Expected<std::vector<UserInfo>> UserStore::list() {
     }
     std::vector<UserInfo> users;
     const std::string now = formatUtc(m_station.clock().now());
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        UserInfo u = readUser(*stmt);
+    auto done = stmt->forEachRow([&](Statement& row) {
+        UserInfo u = readUser(row);
         if (u.lockedUntil && *u.lockedUntil <= now) {
             u.lockedUntil.reset();  // the lock has expired
         }
         users.push_back(std::move(u));
+    });
+    if (!done) {
+        return tl::unexpected(done.error());
     }
     return users;
 }

@@ -57,7 +57,7 @@ TEST(Migrations, FromEmptyReachesLatest) {
     for (const char* table :
          {"site", "room", "camera", "period", "sitting", "candidate", "enrollment", "machine",
           "staff", "staff_assignment", "event_log", "app_user", "checkin", "lan_finding",
-          "camera_event", "recording_segment", "score"}) {
+          "camera_event", "recording_segment", "score", "platform_outbox"}) {
         EXPECT_EQ(count(station->db(), table), 0) << table;
     }
 }

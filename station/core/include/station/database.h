@@ -80,6 +80,20 @@ public:
 
     // Returns true while a row is available, false when done.
     Expected<bool> step();
+    // Calls onRow(*this) for every row; stops at the first error.
+    template <typename OnRow>
+    Expected<void> forEachRow(OnRow&& onRow) {
+        while (true) {
+            auto row = step();
+            if (!row) {
+                return tl::unexpected(row.error());
+            }
+            if (!*row) {
+                return {};
+            }
+            onRow(*this);
+        }
+    }
     // Runs a statement that returns no rows.
     Expected<void> run();
     void reset();
