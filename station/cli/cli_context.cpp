@@ -23,6 +23,12 @@ station::Expected<station::Station> CliContext::openStation() const {
     return station::Station::open({.databasePath = resolvedDatabasePath()});
 }
 
+station::Expected<station::StationConfig> CliContext::loadConfig() const {
+    return station::loadStationConfig(configPath.empty()
+                                          ? station::defaultConfigPath(resolvedDatabasePath())
+                                          : std::filesystem::path(configPath));
+}
+
 void CliContext::printJson(const nlohmann::json& document) const {
     std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }

@@ -9,6 +9,7 @@
 
 #include "station/error.h"
 #include "station/station.h"
+#include "station/station_config.h"
 
 namespace examguard::cli {
 
@@ -23,11 +24,13 @@ enum ExitCode : int {
 // What every command shares: global options and the way results reach the user.
 struct CliContext {
     std::string databasePath;  // --db; empty means the station default
+    std::string configPath;    // --config; empty means station.toml beside the database
     bool json = false;         // --json
     int verbosity = 0;         // -v (repeatable) / -q
 
     std::filesystem::path resolvedDatabasePath() const;
     station::Expected<station::Station> openStation() const;
+    station::Expected<station::StationConfig> loadConfig() const;
 
     // Prints one JSON document on stdout.
     void printJson(const nlohmann::json& document) const;

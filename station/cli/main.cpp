@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
     app.add_option("--db", ctx.databasePath,
                    tr("Station database (default: $EXAMGUARD_DB or the station's data "
                       "directory)"));
+    app.add_option("--config", ctx.configPath,
+                   tr("Station settings file (default: station.toml beside the database)"));
     app.add_flag("--json", ctx.json, tr("Print one JSON document on stdout"));
     app.add_flag("-v,--verbose", ctx.verbosity, tr("More log output on stderr (repeatable)"));
     bool quiet = false;
@@ -77,6 +79,7 @@ int main(int argc, char** argv) {
     registerPeriodCommands(app, ctx, exitCode);
     registerLogCommands(app, ctx, exitCode);
     registerUserCommands(app, ctx, exitCode);
+    registerPlatformCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;

@@ -11,13 +11,15 @@ extern const std::string_view kMigration1;
 extern const std::string_view kMigration2;
 extern const std::string_view kMigration3;
 extern const std::string_view kMigration4;
+extern const std::string_view kMigration5;
 }  // namespace embedded
 
 namespace {
 
 // Index i holds the SQL that takes a database from version i to i + 1.
-const std::array<const std::string_view*, 4> kMigrations = {
-    &embedded::kMigration1, &embedded::kMigration2, &embedded::kMigration3, &embedded::kMigration4};
+const std::array<const std::string_view*, 5> kMigrations = {
+    &embedded::kMigration1, &embedded::kMigration2, &embedded::kMigration3, &embedded::kMigration4,
+    &embedded::kMigration5};
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "station/crypto.h"
 #include "station/event_log.h"
+#include "station/file_io.h"
 #include "station/import/csv.h"
 #include "station/import/validators.h"
 #include "station/logging.h"
@@ -332,38 +333,19 @@ std::optional<CsvRows> readCsv(const fs::path& path, const std::string& label,
     return out;
 }
 
-bool looksLikeImage(const Bytes& bytes) {
-    static const unsigned char kJpeg[] = {0xFF, 0xD8, 0xFF};
-    static const unsigned char kPng[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    auto startsWith = [&](const unsigned char* magic, std::size_t n) {
-        return bytes.size() >= n && std::equal(magic, magic + n, bytes.begin());
-    };
-    return startsWith(kJpeg, sizeof kJpeg) || startsWith(kPng, sizeof kPng);
-}
-
 std::optional<Bytes> readPhoto(const fs::path& path, std::string& problem) {
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) {
-        problem = fmt::format("photo {} cannot be read: {}", path.string(), ec.message());
+    auto bytes = readFileLimited(path, kMaxPhotoBytes);
+    if (!bytes) {
+        problem = fmt::format("photo: {}", bytes.error().detail);
         return std::nullopt;
     }
-    if (size > kMaxPhotoBytes) {
-        problem = fmt::format("photo {} is larger than {} MiB", path.string(),
-                              kMaxPhotoBytes / (1024 * 1024));
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    Bytes bytes(static_cast<std::size_t>(size));
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-        problem = fmt::format("photo {} cannot be read", path.string());
-        return std::nullopt;
-    }
-    if (!looksLikeImage(bytes)) {
+    Bytes photo(bytes->begin(), bytes->end());
+    const auto format = imageFormat(photo);
+    if (format != "jpeg" && format != "png") {
         problem = fmt::format("photo {} is not a JPEG or PNG image", path.string());
         return std::nullopt;
     }
-    return bytes;
+    return photo;
 }
 
 std::optional<std::string> normaliseGender(std::string_view g) {
@@ -555,34 +537,12 @@ void readMachines(const fs::path& path, const std::string& label, const ImportOp
 // ---------------------------------------------------------------------------------------
 // The plan document
 
-std::optional<std::string> readSmallFile(const fs::path& path, std::size_t maxBytes,
-                                         std::string& problem) {
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) {
-        problem = fmt::format("cannot read {}: {}", path.string(), ec.message());
-        return std::nullopt;
-    }
-    if (size > maxBytes) {
-        problem = fmt::format("{} is larger than {} bytes", path.string(), maxBytes);
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::string text(static_cast<std::size_t>(size), '\0');
-    if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
-        problem = fmt::format("cannot read {}", path.string());
-        return std::nullopt;
-    }
-    return text;
-}
-
 void readPlanDocument(const fs::path& planPath, const ImportOptions& options,
                       const Station& station, Issues& issues, Plan& plan) {
     const std::string label = planPath.filename().string();
-    std::string problem;
-    auto text = readSmallFile(planPath, kMaxPlanBytes, problem);
+    auto text = readFileLimited(planPath, kMaxPlanBytes);
     if (!text) {
-        issues.add(label, 0, "", "unreadable", problem);
+        issues.add(label, 0, "", "unreadable", text.error().detail);
         return;
     }
     if (auto bad = import::findInvalidUtf8(*text)) {

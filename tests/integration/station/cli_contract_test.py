@@ -133,6 +133,23 @@ class CliContract(unittest.TestCase):
         jsonschema.validate(doc, schema("error.schema.json"))
         self.assertEqual(doc["error"]["code"], "schema_too_new")
 
+    def test_platform_settings_errors_and_queue_status(self):
+        self.demo()
+        code, _, err = run("--db", self.db, "platform", "drain")
+        self.assertEqual(code, 1, err)
+        self.assertIn("not enabled", err)
+        config = os.path.join(self.dir, "bad.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write("[platform]\nenabled = true\ntimeout_ms = \"soon\"\n")
+        code, out, err = run("--db", self.db, "--config", config, "--json", "platform", "drain")
+        self.assertEqual(code, 3, err)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("error.schema.json"))
+        self.assertIn("bad.toml:3", doc["error"]["detail"])
+        code, out, err = run("--db", self.db, "--json", "platform", "status")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), {"items": []})
+
     def test_chinese_is_the_default(self):
         self.demo()
         env = {k: v for k, v in os.environ.items() if k not in ("EXAMGUARD_LANG", "LANG", "LC_ALL",

@@ -54,10 +54,26 @@ TEST(Migrations, FromEmptyReachesLatest) {
     auto version = station->db().userVersion();
     ASSERT_TRUE(version);
     EXPECT_EQ(*version, latestSchemaVersion());
-    for (const char* table :
-         {"site", "room", "camera", "period", "sitting", "candidate", "enrollment", "machine",
-          "staff", "staff_assignment", "event_log", "app_user", "checkin", "lan_finding",
-          "camera_event", "recording_segment", "score", "platform_outbox"}) {
+    for (const char* table : {"site",
+                              "room",
+                              "camera",
+                              "period",
+                              "sitting",
+                              "candidate",
+                              "enrollment",
+                              "machine",
+                              "staff",
+                              "staff_assignment",
+                              "event_log",
+                              "app_user",
+                              "checkin",
+                              "lan_finding",
+                              "camera_event",
+                              "recording_segment",
+                              "score",
+                              "platform_outbox",
+                              "face_descriptor",
+                              "impersonation_alert"}) {
         EXPECT_EQ(count(station->db(), table), 0) << table;
     }
 }
