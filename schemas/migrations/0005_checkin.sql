@@ -42,4 +42,5 @@ ALTER TABLE checkin ADD COLUMN attempted_by TEXT;
 ALTER TABLE checkin ADD COLUMN reasons_json TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE checkin ADD COLUMN card_photo_enc BLOB;
 ALTER TABLE checkin ADD COLUMN card_source TEXT;
+ALTER TABLE checkin ADD COLUMN card_nation TEXT;
 ALTER TABLE checkin ADD COLUMN overridden_at TEXT;

@@ -277,6 +277,36 @@ TEST_F(CheckinTest, OverrideNeedsAReasonAndIsLogged) {
               std::vector<std::string>{"already_checked_in"});
 }
 
+TEST_F(CheckinTest, PassesAndOverridesToPassQueueAPlatformSignIn) {
+    platform::CurlTransport transport;
+    platform::PlatformOutbox outbox(*m_station, platform::PlatformConfig{}, transport);
+    m_service->setPlatformOutbox(&outbox);
+    rosterPhoto(kZhang, face(0));
+    rosterPhoto(kWang, face(2));
+    Attempt genuine = attempt(kZhang, face(0, angleFor(0.3)));
+    genuine.card.nation = "回";
+    const Outcome passed = record(genuine);
+    ASSERT_EQ(passed.decision, Decision::Pass);
+    ASSERT_TRUE(passed.platformOutboxId);
+    const Outcome doubtful = record(attempt(kWang, face(2, angleFor(0.85))));
+    ASSERT_EQ(doubtful.decision, Decision::Review);
+    EXPECT_FALSE(doubtful.platformOutboxId) << "only a pass is signed in";
+    EXPECT_EQ(count("platform_outbox"), 1);
+    ASSERT_TRUE(m_service->override(doubtful.checkinId, Decision::Pass, "本人核对无误", "proctor1",
+                                    std::nullopt));
+    EXPECT_EQ(count("platform_outbox"), 2);
+    // The queued request of the override carries the stored card data, decrypted again.
+    auto row = m_station->db().prepare(
+        "SELECT id_number_masked, request_enc FROM platform_outbox ORDER BY id DESC LIMIT 1");
+    ASSERT_TRUE(*row->step());
+    EXPECT_EQ(row->columnText(0), "370112********7081");
+    auto request = open(m_station->keys().dataKey(), row->columnBlob(1), "platform_outbox.request");
+    ASSERT_TRUE(request);
+    const auto json = nlohmann::json::parse(std::string(request->begin(), request->end()));
+    EXPECT_EQ(json["cardNo"], kWang);
+    EXPECT_EQ(json["realName"], "王芳");
+}
+
 TEST_F(CheckinTest, MalformedDescriptorsAndUnknownSittingsChangeNothing) {
     const auto before = count("checkin");
     FaceDescriptor nan = face(0);

@@ -21,6 +21,10 @@ constexpr const char* kSnapshotContext = "checkin.snapshot";
 constexpr const char* kCardPhotoContext = "checkin.card_photo";
 constexpr std::size_t kMaxDimensions = 4096;
 
+std::string toString(const Bytes& bytes) {
+    return std::string(bytes.begin(), bytes.end());
+}
+
 Bytes packFloats(const std::vector<float>& values) {
     Bytes out(values.size() * sizeof(float));
     std::memcpy(out.data(), values.data(), out.size());
@@ -526,8 +530,9 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
     auto insert = db.prepare(
         "INSERT INTO checkin (sitting_id, candidate_id, id_number_masked, attempted_at, decision, "
         "reason, score_id_photo, score_roster_photo, liveness, liveness_score, snapshot_enc, "
-        "model, attempted_by, reasons_json, card_photo_enc, card_source) VALUES (?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "model, attempted_by, reasons_json, card_photo_enc, card_source, card_nation) VALUES (?, "
+        "?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!insert) {
         return tl::unexpected(insert.error());
     }
@@ -547,7 +552,8 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
         .bind(13, attempt.actor)
         .bind(14, reasons.dump())
         .bind(15, cardPhoto)
-        .bind(16, attempt.card.source);
+        .bind(16, attempt.card.source)
+        .bind(17, attempt.card.nation);
     if (auto r = insert->run(); !r) {
         return tl::unexpected(r.error());
     }
@@ -632,6 +638,16 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
         return tl::unexpected(logged.error());
     }
     out.logSeq = logged->seq;
+    if (m_outbox && out.decision == Decision::Pass) {
+        auto queued = m_outbox->enqueue(
+            {out.candidateId, attempt.card.idNumber, attempt.card.name, attempt.card.nation,
+             toString(attempt.card.photo), toString(attempt.liveSnapshot)},
+            attempt.actor);
+        if (!queued) {
+            return tl::unexpected(queued.error());
+        }
+        out.platformOutboxId = *queued;
+    }
     if (auto r = txn->commit(); !r) {
         return tl::unexpected(r.error());
     }
@@ -698,7 +714,55 @@ Expected<void> CheckinService::override(std::int64_t checkinId, Decision decisio
     if (!logged) {
         return tl::unexpected(logged.error());
     }
+    if (m_outbox && decision == Decision::Pass && original != "pass") {
+        if (auto queued = queueSignIn(checkinId); !queued) {
+            return queued;
+        }
+    }
     return txn->commit();
+}
+
+// The sign-in of an overridden check-in, rebuilt from what the attempt stored.
+Expected<void> CheckinService::queueSignIn(std::int64_t checkinId) {
+    auto stmt = m_station.db().prepare(
+        "SELECT c.candidate_id, k.id_number_enc, k.name_enc, coalesce(c.card_nation, ''), "
+        "c.card_photo_enc, c.snapshot_enc, coalesce(c.attempted_by, 'station') FROM checkin c "
+        "JOIN candidate k ON k.id = c.candidate_id WHERE c.id = ?");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, checkinId);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return {};  // not on the roster: nothing the platform could sign in
+    }
+    const Key256& key = m_station.keys().dataKey();
+    auto idNumber = open(key, stmt->columnBlob(1), "candidate.id_number");
+    auto name = open(key, stmt->columnBlob(2), "candidate.name");
+    auto snapshot = open(key, stmt->columnBlob(5), kSnapshotContext);
+    Bytes cardPhoto;
+    if (!stmt->isNull(4)) {
+        auto photo = open(key, stmt->columnBlob(4), kCardPhotoContext);
+        if (!photo) {
+            return tl::unexpected(photo.error());
+        }
+        cardPhoto = std::move(*photo);
+    }
+    for (const auto* part : {&idNumber, &name, &snapshot}) {
+        if (!*part) {
+            return tl::unexpected(part->error());
+        }
+    }
+    auto queued = m_outbox->enqueue({stmt->columnInt(0), toString(*idNumber), toString(*name),
+                                     stmt->columnText(3), toString(cardPhoto), toString(*snapshot)},
+                                    stmt->columnText(6));
+    if (!queued) {
+        return tl::unexpected(queued.error());
+    }
+    return {};
 }
 
 }  // namespace examguard::station::checkin

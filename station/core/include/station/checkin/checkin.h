@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "station/checkin/id_card.h"
+#include "station/platform/platform_client.h"
 #include "station/station.h"
 
 namespace examguard::station::checkin {
@@ -83,6 +84,7 @@ struct Outcome {
     std::optional<double> distanceRoster;
     std::vector<ImpersonationAlert> alerts;
     std::int64_t logSeq = 0;
+    std::optional<std::int64_t> platformOutboxId;  // the queued sign-in, when one was queued
 };
 
 // A stored reference photo that has no descriptor for a model yet.
@@ -97,6 +99,10 @@ class CheckinService {
 public:
     CheckinService(Station& station, Thresholds thresholds)
         : m_station(station), m_thresholds(thresholds) {}
+
+    // When set, every pass (and every override to pass) queues a sign-in for the provincial
+    // platform in the same transaction, so neither exists without the other.
+    void setPlatformOutbox(platform::PlatformOutbox* outbox) { m_outbox = outbox; }
 
     // Reference photos of a period's candidates (all periods when nullopt) still to be
     // described with `model`; the caller runs vision/ on them and calls addReferenceDescriptor.
@@ -124,8 +130,11 @@ private:
     // Every stored descriptor of a model, decrypted once and extended as rows are added.
     Expected<const std::vector<KnownFace>*> knownFaces(const std::string& model);
 
+    Expected<void> queueSignIn(std::int64_t checkinId);
+
     Station& m_station;
     Thresholds m_thresholds;
+    platform::PlatformOutbox* m_outbox = nullptr;
     std::map<std::string, std::vector<KnownFace>> m_faces;
     std::map<std::string, std::int64_t> m_loadedUpTo;
 };
