@@ -238,12 +238,10 @@ TEST_F(CheckinTest, SameFaceUnderASecondIdentityInTheSittingIsCaught) {
     second.cardPhoto = face(6, angleFor(0.3));
     const Outcome out = record(second);
     EXPECT_EQ(out.decision, Decision::Review);
-    bool sameSitting = false;
-    for (const auto& a : out.alerts) {
-        sameSitting |=
-            a.kind == AlertKind::MatchesCheckedIn && a.matchedMaskedId == "370104********2808";
-    }
-    EXPECT_TRUE(sameSitting);
+    ASSERT_EQ(out.alerts.size(), 1u) << "one alert per matched capture";
+    EXPECT_EQ(out.alerts[0].kind, AlertKind::MatchesCheckedIn);
+    EXPECT_EQ(out.alerts[0].matchedMaskedId, "370104********2808");
+    EXPECT_EQ(out.alerts[0].matchedPeriodCode, "2026-DG-011");
     EXPECT_NE(std::find(out.reasons.begin(), out.reasons.end(), "impersonation"),
               out.reasons.end());
 }

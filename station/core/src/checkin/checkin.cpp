@@ -479,6 +479,11 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
             auto it = passed->find(f.candidateId);
             const double d = euclidean(live.values, f.values);
             if (it != passed->end() && it->second == *f.checkinId && d <= m_thresholds.match) {
+                // The more specific alert replaces a "closer to another" one about the same
+                // capture.
+                std::erase_if(out.alerts, [&](const ImpersonationAlert& other) {
+                    return other.matchedCheckinId == f.checkinId;
+                });
                 ImpersonationAlert a;
                 a.kind = AlertKind::MatchesCheckedIn;
                 a.matchedCandidateId = f.candidateId;
@@ -486,6 +491,11 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
                 a.matchedCheckinId = f.checkinId;
                 a.distanceOwn = own;
                 a.distanceOther = d;
+                auto code = periodCodeOf(db, f.periodId);
+                if (!code) {
+                    return tl::unexpected(code.error());
+                }
+                a.matchedPeriodCode = *code;
                 out.alerts.push_back(std::move(a));
             }
         }
