@@ -11,6 +11,7 @@ void registerLogCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerUserCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPlatformCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerCheckinCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 
 // The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").

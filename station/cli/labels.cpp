@@ -56,4 +56,50 @@ const char* periodStatusLabel(std::string_view status) {
     return lookup(kStatuses, status);
 }
 
+const char* decisionLabel(std::string_view decision) {
+    static const std::pair<std::string_view, const char*> kDecisions[] = {
+        {"pass", trNoop("PASS")},
+        {"refuse", trNoop("REFUSED")},
+        {"review", trNoop("PROCTOR REVIEW NEEDED")},
+    };
+    return lookup(kDecisions, decision);
+}
+
+const char* checkinReasonLabel(std::string_view reason) {
+    static const std::pair<std::string_view, const char*> kReasons[] = {
+        {"not_on_roster", trNoop("the card holder is not on this period's roster")},
+        {"card_expired", trNoop("the ID card has expired")},
+        {"liveness_failed", trNoop("liveness check failed: possible photo or screen")},
+        {"liveness_uncertain", trNoop("liveness check inconclusive")},
+        {"liveness_not_checked", trNoop("liveness was not checked")},
+        {"face_mismatch_card", trNoop("the face does not match the ID card photo")},
+        {"face_mismatch_roster", trNoop("the face does not match the roster photo")},
+        {"face_uncertain_card", trNoop("the face resembles the ID card photo only weakly")},
+        {"face_uncertain_roster", trNoop("the face resembles the roster photo only weakly")},
+        {"no_reference_photo", trNoop("no ID card or roster photo to compare with")},
+        {"already_checked_in", trNoop("this candidate has already checked in to this sitting")},
+        {"impersonation", trNoop("the face matches another candidate: possible impersonation")},
+        {"quality.no_face", trNoop("no face found: face the camera")},
+        {"quality.another_person_in_view", trNoop("another person is in view: only the candidate")},
+        {"quality.face_too_small", trNoop("face too small: come closer")},
+        {"quality.face_out_of_frame", trNoop("face not fully in the picture: move to the middle")},
+        {"quality.head_turned", trNoop("head turned: look straight at the camera")},
+        {"quality.head_tilted", trNoop("head tilted: keep your head level")},
+        {"quality.too_dark", trNoop("too dark: more light on the face")},
+        {"quality.too_bright", trNoop("too bright: avoid backlight")},
+        {"quality.too_blurry", trNoop("blurred: hold still")},
+    };
+    return lookup(kReasons, reason);
+}
+
+const char* livenessLabel(std::string_view liveness) {
+    static const std::pair<std::string_view, const char*> kLiveness[] = {
+        {"live", trNoop("live person")},
+        {"spoof", trNoop("presentation attack suspected")},
+        {"uncertain", trNoop("inconclusive")},
+        {"not_checked", trNoop("not checked")},
+    };
+    return lookup(kLiveness, liveness);
+}
+
 }  // namespace examguard::cli

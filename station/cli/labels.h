@@ -8,5 +8,9 @@ namespace examguard::cli {
 const char* roleLabel(std::string_view role);
 const char* logProblemLabel(std::string_view problem);
 const char* periodStatusLabel(std::string_view status);
+const char* decisionLabel(std::string_view decision);
+// A check-in reason code ("face_mismatch_card", "quality.too_blurry", ...) as a sentence.
+const char* checkinReasonLabel(std::string_view reason);
+const char* livenessLabel(std::string_view liveness);
 
 }  // namespace examguard::cli

@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
     registerLogCommands(app, ctx, exitCode);
     registerUserCommands(app, ctx, exitCode);
     registerPlatformCommands(app, ctx, exitCode);
+    registerCheckinCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;
