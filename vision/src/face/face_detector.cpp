@@ -8,14 +8,11 @@
 #include <opencv2/imgproc.hpp>
 
 #include "face/dlib_image.h"
+#include "vision/image_io.h"
 
 namespace examguard::vision {
 
 namespace {
-
-// Images beyond this are refused rather than processed: a 100-megapixel "photo" is malformed
-// input or an attack on memory, not a face snapshot.
-constexpr long long kMaxPixels = 100LL * 1000 * 1000;
 
 dlib::matrix<unsigned char> toDlibGray(const cv::Mat& bgr) {
     cv::Mat gray;
@@ -37,8 +34,8 @@ Result<cv::Mat> toBgr8(const cv::Mat& image) {
     if (image.depth() != CV_8U) {
         return makeError(ErrorCode::ImageInvalid, "image is not 8-bit");
     }
-    if (static_cast<long long>(image.rows) * image.cols > kMaxPixels) {
-        return makeError(ErrorCode::ImageInvalid, "image too large (over 100 megapixels)");
+    if (static_cast<long long>(image.rows) * image.cols > kMaxImagePixels) {
+        return makeError(ErrorCode::ImageInvalid, "image too large (over 50 megapixels)");
     }
     cv::Mat bgr;
     switch (image.channels()) {
