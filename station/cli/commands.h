@@ -11,6 +11,10 @@ void registerLogCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerUserCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+#ifdef EXAMGUARD_WITH_VISION
+// examguard face embed|compare|liveness (cmd_face.cpp; built when vision/ is).
+void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+#endif
 
 // The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").
 std::string cliActor();

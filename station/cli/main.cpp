@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
     registerPeriodCommands(app, ctx, exitCode);
     registerLogCommands(app, ctx, exitCode);
     registerUserCommands(app, ctx, exitCode);
+#ifdef EXAMGUARD_WITH_VISION
+    registerFaceCommands(app, ctx, exitCode);
+#endif
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;
