@@ -7,7 +7,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "vision/face_detector.h"
+#include <opencv2/imgproc.hpp>
 
 namespace examguard::vision {
 
@@ -98,6 +98,33 @@ bool truncated(std::span<const unsigned char> data, ImageFormat format) {
 }
 
 }  // namespace
+
+Result<cv::Mat> toBgr8(const cv::Mat& image) {
+    if (image.empty()) {
+        return makeError(ErrorCode::ImageInvalid, "empty image");
+    }
+    if (image.depth() != CV_8U) {
+        return makeError(ErrorCode::ImageInvalid, "image is not 8-bit");
+    }
+    if (static_cast<long long>(image.rows) * image.cols > kMaxImagePixels) {
+        return makeError(ErrorCode::ImageInvalid, "image too large (over 50 megapixels)");
+    }
+    cv::Mat bgr;
+    switch (image.channels()) {
+        case 1:
+            cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+            break;
+        case 3:
+            bgr = image;
+            break;
+        case 4:
+            cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+            break;
+        default:
+            return makeError(ErrorCode::ImageInvalid, "unsupported channel count");
+    }
+    return bgr;
+}
 
 Result<ImageHeader> probeImage(std::span<const unsigned char> data) {
     ImageHeader header{ImageFormat::Jpeg};

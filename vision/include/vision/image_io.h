@@ -38,6 +38,10 @@ Result<ImageHeader> probeImage(std::span<const unsigned char> data);
 // `name` is used in the message. Never throws.
 Result<cv::Mat> decodeImage(std::span<const unsigned char> data, std::string_view name);
 
+// Converts an 8-bit gray/BGR/BGRA image to 8-bit BGR (no copy when it already is);
+// ImageInvalid for empty, other depths or channel counts, or more than kMaxImagePixels.
+Result<cv::Mat> toBgr8(const cv::Mat& image);
+
 // Reads and decodes a file (see decodeImage); a missing, empty or oversized file is
 // ErrorCode::ImageUnreadable.
 Result<cv::Mat> readImage(const std::filesystem::path& path);
