@@ -1,9 +1,12 @@
 // The active liveness challenge as a state machine fed frame by frame. The sequences are built
 // from the real landmarks of a live, frontal NUAA webcam frame: eyelid points moved towards
 // each eye's axis for a blink, the nose points shifted sideways (as a yaw rotation moves the
-// protruding nose tip relative to the outer eye corners) for a head turn. The image-level
-// sequences say nothing about the detector; the landmark cues they use are the ones
-// eyeAspectRatio() and headPose() compute on every real frame.
+// protruding nose tip relative to the outer eye corners) for a head turn. The landmark-level
+// tests check the state machine; ActiveChallengeOnImages warps the photo itself the same way
+// (piecewise-affine over the landmark triangulation), runs the real detector on every warped
+// frame and feeds what it finds, so the whole chain image -> landmarks -> cues -> state is
+// exercised. The warp is a crude stand-in for a real blink or turn (only eyelids or nose move;
+// no foreshortening), which is why the turns are large (0.2 eye spans, ~23 degrees measured).
 #include "vision/active_challenge.h"
 
 #include <set>
@@ -12,6 +15,8 @@
 
 #include "face_test_support.h"
 #include "vision/face_geometry.h"
+
+#include <opencv2/imgproc.hpp>
 
 namespace examguard::vision::test {
 namespace {
@@ -205,6 +210,127 @@ TEST(ActiveChallenge, NoStepsPassesAndNamesAreStable) {
     EXPECT_EQ(empty.update(0, frontalLandmarks()), ChallengeState::Passed);
     EXPECT_EQ(toString(ChallengeStep::TurnLeft), "turn_left");
     EXPECT_EQ(toString(ChallengeState::FaceLost), "face_lost");
+}
+
+// ---- image-level sequences: the photo itself is warped and the real detector runs on it ----
+
+// Piecewise-affine warp of `image` that moves its landmarks `from` to `to`: Delaunay triangles
+// over the 68 points plus the image border, each triangle mapped by its own affine transform.
+cv::Mat warpFace(const cv::Mat& image, const FaceLandmarks& from, const FaceLandmarks& to) {
+    std::vector<cv::Point2f> src(from.points.begin(), from.points.end());
+    std::vector<cv::Point2f> dst(to.points.begin(), to.points.end());
+    const float w = static_cast<float>(image.cols - 1), h = static_cast<float>(image.rows - 1);
+    for (const cv::Point2f p :
+         {cv::Point2f(0, 0), cv::Point2f(w / 2, 0), cv::Point2f(w, 0), cv::Point2f(w, h / 2),
+          cv::Point2f(w, h), cv::Point2f(w / 2, h), cv::Point2f(0, h), cv::Point2f(0, h / 2)}) {
+        src.push_back(p);
+        dst.push_back(p);
+    }
+    cv::Subdiv2D subdiv(cv::Rect(0, 0, image.cols, image.rows));
+    for (const auto& p : dst) {
+        subdiv.insert(p);
+    }
+    std::vector<cv::Vec6f> triangles;
+    subdiv.getTriangleList(triangles);
+    auto indexOf = [&](cv::Point2f p) {
+        for (std::size_t k = 0; k < dst.size(); ++k) {
+            if (cv::norm(dst[k] - p) < 0.5) {
+                return static_cast<int>(k);
+            }
+        }
+        return -1;
+    };
+    cv::Mat out = image.clone();
+    for (const cv::Vec6f& t : triangles) {
+        const int a = indexOf({t[0], t[1]}), b = indexOf({t[2], t[3]}), c = indexOf({t[4], t[5]});
+        if (a < 0 || b < 0 || c < 0) {
+            continue;  // a triangle using Subdiv2D's outer virtual vertices
+        }
+        const std::vector<cv::Point2f> s3{src[a], src[b], src[c]}, d3{dst[a], dst[b], dst[c]};
+        const cv::Rect box = cv::boundingRect(d3) & cv::Rect(0, 0, image.cols, image.rows);
+        if (box.empty()) {
+            continue;
+        }
+        std::vector<cv::Point2f> local;
+        for (const auto& p : d3) {
+            local.push_back(p - cv::Point2f(static_cast<float>(box.x), static_cast<float>(box.y)));
+        }
+        const cv::Mat m = cv::getAffineTransform(s3, local);
+        cv::Mat patch;
+        cv::warpAffine(image, patch, m, box.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+        cv::Mat mask = cv::Mat::zeros(box.size(), CV_8U);
+        std::vector<cv::Point> poly;
+        for (const auto& p : local) {
+            poly.emplace_back(cvRound(p.x), cvRound(p.y));
+        }
+        cv::fillConvexPoly(mask, poly, cv::Scalar(255));
+        patch.copyTo(out(box), mask);
+    }
+    return out;
+}
+
+struct ImageSequence {
+    cv::Mat photo;
+    FaceLandmarks landmarks;
+};
+
+const ImageSequence& realFrame() {
+    static const ImageSequence seq = [] {
+        ImageSequence s;
+        s.photo = readImage(facesDir() / "east-asian/nuaa_client_0014/0014_01_06_03_251.jpg");
+        s.landmarks = largestFace(s.photo).landmarks;
+        return s;
+    }();
+    return seq;
+}
+
+// Runs the detector on each warped frame and feeds what it finds to the challenge.
+ChallengeState runOnImages(ActiveChallenge& challenge, const std::vector<FaceLandmarks>& targets,
+                           std::int64_t& t, std::vector<FrameCues>* seen = nullptr) {
+    for (const FaceLandmarks& target : targets) {
+        const cv::Mat frame = warpFace(realFrame().photo, realFrame().landmarks, target);
+        auto faces = sharedDetector().detect(frame);
+        if (!faces || faces->empty()) {
+            challenge.updateNoFace(t);
+        } else {
+            challenge.update(t, faces->front().landmarks);
+            if (seen) {
+                seen->push_back(frameCues(t, faces->front().landmarks));
+            }
+        }
+        t += 100;
+    }
+    return challenge.state();
+}
+
+TEST(ActiveChallengeOnImages, WarpedPhotoSequenceWithBlinkAndTurnsPasses) {
+    const auto steps = randomChallengeSteps(5);
+    ActiveChallenge challenge(steps);
+    std::int64_t t = 0;
+    std::vector<FrameCues> seen;
+    while (auto step = challenge.currentStep()) {
+        const std::size_t before = challenge.stepsCompleted();
+        runOnImages(challenge, framesFor(*step), t, &seen);
+        ASSERT_GT(challenge.stepsCompleted(), before)
+            << "step " << toString(*step) << " not recognised on the warped images";
+    }
+    double minEar = 1.0, minYaw = 0.0, maxYaw = 0.0;
+    for (const auto& c : seen) {
+        minEar = std::min(minEar, c.eyeAspectRatio);
+        minYaw = std::min(minYaw, c.yawDeg);
+        maxYaw = std::max(maxYaw, c.yawDeg);
+    }
+    std::printf("warped images as seen by the detector: min EAR %.3f, yaw %.1f to %.1f deg\n",
+                minEar, minYaw, maxYaw);
+    EXPECT_EQ(challenge.state(), ChallengeState::Passed);
+}
+
+TEST(ActiveChallengeOnImages, RealStillFrameRepeatedFails) {
+    ActiveChallenge challenge(randomChallengeSteps(9));
+    std::int64_t t = 0;
+    const std::vector<FaceLandmarks> still(60, realFrame().landmarks);  // warp to itself
+    EXPECT_EQ(runOnImages(challenge, still, t), ChallengeState::TimedOut);
+    EXPECT_EQ(challenge.stepsCompleted(), 0U);
 }
 
 }  // namespace
