@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "face_prompts.h"
 #include "labels.h"
 #include "station/checkin/checkin.h"
 #include "station/file_io.h"
@@ -87,9 +88,8 @@ station::Expected<std::vector<vision::ChallengeStep>> challengeSteps(const std::
     using vision::ChallengeStep;
     std::vector<ChallengeStep> steps;
     if (text == "random") {
-        steps = {ChallengeStep::Blink, ChallengeStep::TurnLeft, ChallengeStep::TurnRight};
-        std::shuffle(steps.begin(), steps.end(), std::random_device{});
-        return steps;
+        std::random_device random;
+        return vision::randomChallengeSteps((std::uint64_t{random()} << 32) | random());
     }
     if (text == "none") {
         return steps;
@@ -114,16 +114,21 @@ station::Expected<std::vector<vision::ChallengeStep>> challengeSteps(const std::
     return steps;
 }
 
-const char* stepPrompt(vision::ChallengeStep step) {
-    switch (step) {
-        case vision::ChallengeStep::Blink:
-            return tr("blink");
-        case vision::ChallengeStep::TurnLeft:
-            return tr("turn your head to the left");
-        case vision::ChallengeStep::TurnRight:
-            return tr("turn your head to the right");
+// A reason code as a sentence: quality issues in the words of the face prompts.
+const char* reasonText(const std::string& reason) {
+    constexpr std::string_view kQuality = "quality.";
+    if (reason.rfind(kQuality, 0) == 0) {
+        for (auto issue : {vision::QualityIssue::NoFace, vision::QualityIssue::AnotherPersonInView,
+                           vision::QualityIssue::FaceTooSmall, vision::QualityIssue::FaceOutOfFrame,
+                           vision::QualityIssue::HeadTurned, vision::QualityIssue::HeadTilted,
+                           vision::QualityIssue::TooDark, vision::QualityIssue::TooBright,
+                           vision::QualityIssue::TooBlurry}) {
+            if (vision::toString(issue) == reason.substr(kQuality.size())) {
+                return qualityPrompt(issue);
+            }
+        }
     }
-    return "";
+    return checkinReasonLabel(reason);
 }
 
 nlohmann::json optionalNumber(const std::optional<double>& v) {
@@ -163,7 +168,7 @@ int runCheckin(const CliContext& ctx, const CheckinOptions& o) {
     if (!ctx.json && !steps->empty() && !still) {
         std::string prompts;
         for (auto step : *steps) {
-            prompts += (prompts.empty() ? "" : ", ") + std::string(stepPrompt(step));
+            prompts += (prompts.empty() ? "" : ", ") + std::string(challengePrompt(step));
         }
         std::cerr << trf("Ask the candidate to: {}", prompts) << '\n';
     }
@@ -256,7 +261,7 @@ int runCheckin(const CliContext& ctx, const CheckinOptions& o) {
         std::cout << fmt::format("{}  {}  {}\n", decisionLabel(decision), outcome->maskedIdNumber,
                                  outcome->seat.empty() ? "-" : outcome->seat);
         for (const auto& reason : outcome->reasons) {
-            std::cout << "  - " << checkinReasonLabel(reason) << '\n';
+            std::cout << "  - " << reasonText(reason) << '\n';
         }
         std::cout << trf("  liveness: {} ({})",
                          livenessLabel(checkin::livenessName(live->liveness.status)),

@@ -79,15 +79,6 @@ const char* checkinReasonLabel(std::string_view reason) {
         {"no_reference_photo", trNoop("no ID card or roster photo to compare with")},
         {"already_checked_in", trNoop("this candidate has already checked in to this sitting")},
         {"impersonation", trNoop("the face matches another candidate: possible impersonation")},
-        {"quality.no_face", trNoop("no face found: face the camera")},
-        {"quality.another_person_in_view", trNoop("another person is in view: only the candidate")},
-        {"quality.face_too_small", trNoop("face too small: come closer")},
-        {"quality.face_out_of_frame", trNoop("face not fully in the picture: move to the middle")},
-        {"quality.head_turned", trNoop("head turned: look straight at the camera")},
-        {"quality.head_tilted", trNoop("head tilted: keep your head level")},
-        {"quality.too_dark", trNoop("too dark: more light on the face")},
-        {"quality.too_bright", trNoop("too bright: avoid backlight")},
-        {"quality.too_blurry", trNoop("blurred: hold still")},
     };
     return lookup(kReasons, reason);
 }

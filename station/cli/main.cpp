@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     registerUserCommands(app, ctx, exitCode);
     registerPlatformCommands(app, ctx, exitCode);
     registerCheckinCommands(app, ctx, exitCode);
+    registerFaceCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;

@@ -9,6 +9,7 @@
 
 #include "station/file_io.h"
 #include "station/privacy.h"
+#include "vision/active_challenge.h"
 #include "vision/face_geometry.h"
 #include "vision/face_pipeline.h"
 #include "vision/face_quality.h"
@@ -51,25 +52,11 @@ bool isStillImage(const std::string& source) {
 }
 
 Expected<cv::Mat> decodePhoto(std::span<const unsigned char> bytes) {
-    if (imageFormat(bytes).empty()) {
-        return fail(ErrorCode::BadInput, "the photo is not a JPEG, PNG or BMP image");
+    auto image = vision::decodeImage(bytes, "photo");
+    if (!image) {
+        return tl::unexpected(fromVision(image.error()));
     }
-    cv::Mat image;
-    try {
-        // Header first: refuse absurd dimensions before OpenCV allocates for them.
-        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
-                          const_cast<unsigned char*>(bytes.data()));
-        image = cv::imdecode(raw, cv::IMREAD_COLOR);
-    } catch (const cv::Exception& e) {
-        return fail(ErrorCode::BadInput, fmt::format("the photo cannot be decoded: {}", e.what()));
-    }
-    if (image.empty()) {
-        return fail(ErrorCode::BadInput, "the photo cannot be decoded");
-    }
-    if (image.total() > static_cast<std::size_t>(kMaxPixels)) {
-        return fail(ErrorCode::BadInput, "the photo is larger than 40 megapixels");
-    }
-    return image;
+    return *image;
 }
 
 Expected<std::vector<Frame>> readLiveFrames(const std::string& source,
@@ -183,7 +170,7 @@ Expected<LiveAnalysis> IdentityEngine::analyze(std::span<const Frame> frames,
         vision::DetectedFace face;
         double sharpness;
     };
-    std::vector<vision::FrameCues> cues;
+    vision::ActiveChallenge challenge({steps.begin(), steps.end()});
     std::vector<Candidate> good;
     std::vector<std::string> firstIssues;
     for (std::size_t i = 0; i < frames.size(); ++i) {
@@ -193,10 +180,10 @@ Expected<LiveAnalysis> IdentityEngine::analyze(std::span<const Frame> frames,
         }
         const auto report = vision::assessQuality(frames[i].image, *faces);
         if (faces->empty()) {
-            cues.push_back({frames[i].timestampMs, false, 0.0, 0.0});
+            challenge.updateNoFace(frames[i].timestampMs);
         } else {
             ++out.framesWithFace;
-            cues.push_back(vision::frameCues(frames[i].timestampMs, faces->front().landmarks));
+            challenge.update(frames[i].timestampMs, faces->front().landmarks);
         }
         if (report.ok()) {
             good.push_back({i, faces->front(), report.sharpness});
@@ -255,16 +242,17 @@ Expected<LiveAnalysis> IdentityEngine::analyze(std::span<const Frame> frames,
         out.liveness.detail = "passive check only";
         return out;
     }
-    const auto challenge = vision::evaluateChallenge(cues, steps);
-    if (challenge.outcome == vision::ChallengeOutcome::Passed) {
+    if (challenge.state() == vision::ChallengeState::Passed) {
         out.liveness.status = checkin::Liveness::Live;
-        out.liveness.detail = fmt::format("challenge passed at {} ms", challenge.completedAtMs);
+        out.liveness.detail = fmt::format("challenge passed at {} ms", challenge.endedAtMs());
     } else {
         // A still picture held to the camera never blinks or turns.
         out.liveness.status = checkin::Liveness::Spoof;
-        out.liveness.detail =
-            fmt::format("challenge {} after {} of {} steps", vision::toString(challenge.outcome),
-                        challenge.stepsCompleted, steps.size());
+        const std::string_view how = challenge.state() == vision::ChallengeState::Running
+                                         ? std::string_view("not completed")
+                                         : vision::toString(challenge.state());
+        out.liveness.detail = fmt::format("challenge {} after {} of {} steps", how,
+                                          challenge.stepsCompleted(), steps.size());
     }
     return out;
 }

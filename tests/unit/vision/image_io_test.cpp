@@ -92,5 +92,52 @@ TEST_F(ImageIo, OversizedFileIsRefusedUnread) {
     EXPECT_NE(img.error().detail.find("64 MiB"), std::string::npos);
 }
 
+TEST_F(ImageIo, BmpIsAcceptedOtherFormatsAreNot) {
+    const cv::Mat photo = cv::imread(m_photo.string());
+    std::vector<unsigned char> bmp, tiff;
+    ASSERT_TRUE(cv::imencode(".bmp", photo, bmp));
+    auto img = decodeImage(bmp, "photo.bmp");
+    ASSERT_TRUE(img) << img.error().detail;
+    EXPECT_EQ(img->size(), photo.size());
+    ASSERT_TRUE(cv::imencode(".tiff", photo, tiff));
+    auto refused = decodeImage(tiff, "photo.tiff");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::ImageUnreadable);
+    EXPECT_NE(refused.error().detail.find("not a JPEG, PNG or BMP"), std::string::npos);
+}
+
+TEST_F(ImageIo, HeaderGivesFormatAndSizeWithoutDecoding) {
+    const std::span<const unsigned char> jpeg(
+        reinterpret_cast<const unsigned char*>(m_bytes.data()), m_bytes.size());
+    auto h = probeImage(jpeg);
+    ASSERT_TRUE(h) << h.error().detail;
+    EXPECT_EQ(h->format, ImageFormat::Jpeg);
+    EXPECT_EQ(h->width, 640);
+    EXPECT_EQ(h->height, 480);
+}
+
+// A tiny PNG whose header declares 100000 x 100000 pixels (30 GB decoded) is refused before
+// the decoder allocates anything.
+TEST_F(ImageIo, DecompressionBombIsRefusedFromItsHeader) {
+    std::vector<unsigned char> png;
+    ASSERT_TRUE(cv::imencode(".png", cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)), png));
+    for (std::size_t at : {16U, 20U}) {  // IHDR width, height (big-endian)
+        png[at] = 0x00;
+        png[at + 1] = 0x01;
+        png[at + 2] = 0x86;
+        png[at + 3] = 0xA0;
+    }
+    auto img = decodeImage(png, "bomb.png");
+    ASSERT_FALSE(img);
+    EXPECT_EQ(img.error().code, ErrorCode::ImageUnreadable);
+    EXPECT_NE(img.error().detail.find("100000x100000"), std::string::npos);
+}
+
+TEST_F(ImageIo, DirectoryIsUnreadable) {
+    auto img = vision::readImage(m_dir);
+    ASSERT_FALSE(img);
+    EXPECT_EQ(img.error().code, ErrorCode::ImageUnreadable);
+}
+
 }  // namespace
 }  // namespace examguard::vision::test

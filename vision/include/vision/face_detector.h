@@ -9,6 +9,7 @@
 #include "vision/assets.h"
 #include "vision/error.h"
 #include "vision/face_types.h"
+#include "vision/image_io.h"
 
 namespace examguard::vision {
 
@@ -44,8 +45,5 @@ private:
     explicit FaceDetector(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
-
-// Converts 8-bit gray/BGR/BGRA to 8-bit BGR; ImageInvalid for anything else.
-Result<cv::Mat> toBgr8(const cv::Mat& image);
 
 }  // namespace examguard::vision

@@ -1,19 +1,17 @@
 // dlib's ResNet face-descriptor network with weights converted at load time from
 // @vladmandic/face-api 1.7.15 (TensorFlow.js layout). This is the only translation unit that
 // instantiates dlib's DNN templates: they take minutes to compile.
-#include <cstdint>
-#include <cstring>
+#include <algorithm>
 #include <exception>
-#include <fstream>
-#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <dlib/dnn.h>
-#include <nlohmann/json.hpp>
 
 #include "face/dlib_image.h"
 #include "face/embedders.h"
+#include "face/tfjs_weights.h"
 
 namespace examguard::vision::detail {
 
@@ -58,93 +56,55 @@ using FaceNet = dlib::loss_metric<dlib::fc_no_bias<
 constexpr std::size_t kConLayers = 29;
 constexpr std::size_t kTensors = 117;  // 29 x (filters, bias, scale, offset) + fc
 
-struct Tensor {
-    std::string name;
-    std::vector<long> shape;
-    std::vector<float> values;
-};
+using Tensor = TfjsTensor;
 
-// Reads the TF.js manifest and its one weight file, dequantizing uint8 tensors
-// (value = min + scale * q). Tensors without a quantization entry are raw little-endian float32.
-Result<std::vector<Tensor>> readTfjsWeights(const std::filesystem::path& manifestPath,
-                                            const std::filesystem::path& binPath) {
-    nlohmann::json manifest;
-    try {
-        std::ifstream in(manifestPath);
-        manifest = nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::ModelInvalid,
-                         "weights manifest unreadable: " + std::string(e.what()));
-    }
-    std::ifstream binFile(binPath, std::ios::binary);
-    const std::vector<char> bin((std::istreambuf_iterator<char>(binFile)),
-                                std::istreambuf_iterator<char>());
+bool endsWith(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
 
-    std::vector<Tensor> tensors;
-    std::size_t offset = 0;
-    try {
-        for (const auto& group : manifest) {
-            for (const auto& w : group.at("weights")) {
-                Tensor t;
-                t.name = w.at("name").get<std::string>();
-                t.shape = w.at("shape").get<std::vector<long>>();
-                std::size_t count = 1;
-                for (long d : t.shape) {
-                    count *= static_cast<std::size_t>(d);
-                }
-                t.values.resize(count);
-                if (w.contains("quantization")) {
-                    const auto& q = w.at("quantization");
-                    if (q.at("dtype").get<std::string>() != "uint8") {
-                        return makeError(ErrorCode::ModelInvalid,
-                                         "unsupported quantization in " + t.name);
-                    }
-                    const double minValue = q.at("min").get<double>();
-                    const double scale = q.at("scale").get<double>();
-                    if (offset + count > bin.size()) {
-                        return makeError(ErrorCode::ModelInvalid,
-                                         "weight file truncated at " + t.name);
-                    }
-                    for (std::size_t i = 0; i < count; ++i) {
-                        const auto qv = static_cast<unsigned char>(bin[offset + i]);
-                        t.values[i] = static_cast<float>(minValue + scale * qv);
-                    }
-                    offset += count;
-                } else {
-                    if (w.at("dtype").get<std::string>() != "float32" ||
-                        offset + count * sizeof(float) > bin.size()) {
-                        return makeError(ErrorCode::ModelInvalid, "bad float32 tensor " + t.name);
-                    }
-                    std::memcpy(t.values.data(), bin.data() + offset, count * sizeof(float));
-                    offset += count * sizeof(float);
-                }
-                tensors.push_back(std::move(t));
-            }
-        }
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::ModelInvalid,
-                         "weights manifest malformed: " + std::string(e.what()));
-    }
-    if (offset != bin.size()) {
-        return makeError(ErrorCode::ModelInvalid, "weight file size does not match its manifest");
-    }
+// face-api's manifest order: per conv layer its filters, bias, scale weights and scale biases
+// (conv32_down/conv/filters, ..., conv32_1/conv1/scale/biases, ...), then fc.
+Result<void> checkLayout(const std::vector<Tensor>& tensors) {
     if (tensors.size() != kTensors) {
         return makeError(ErrorCode::ModelInvalid,
                          "expected 117 tensors, manifest has " + std::to_string(tensors.size()));
     }
-    return tensors;
+    static constexpr std::string_view kSuffixes[] = {"/conv/filters", "/conv/bias",
+                                                     "/scale/weights", "/scale/biases"};
+    for (std::size_t layer = 0; layer < kConLayers; ++layer) {
+        const std::string& first = tensors[layer * 4].name;
+        const std::string_view prefix = std::string_view(first).substr(
+            0, first.size() - std::min(first.size(), kSuffixes[0].size()));
+        for (std::size_t k = 0; k < 4; ++k) {
+            const std::string& name = tensors[layer * 4 + k].name;
+            if (!endsWith(name, kSuffixes[k]) || !name.starts_with(prefix)) {
+                return makeError(
+                    ErrorCode::ModelInvalid,
+                    "unexpected tensor " + name + " in conv layer " + std::to_string(layer + 1));
+            }
+        }
+    }
+    if (tensors.back().name != "fc") {
+        return makeError(ErrorCode::ModelInvalid, "last tensor is not fc");
+    }
+    return {};
 }
 
 // Collects the layers that carry parameters. visit_computational_layers walks from the output
 // towards the input; the caller reverses to get manifest (input-first) order.
+struct ConLayer {
+    dlib::tensor* params;
+    long rows, cols, filters;
+};
+
 struct LayerCollector {
-    std::vector<dlib::tensor*>* cons;
+    std::vector<ConLayer>* cons;
     std::vector<dlib::affine_*>* affines;
     dlib::tensor** fc;
 
     template <long F, long R, long C, int Sy, int Sx, int Py, int Px>
     void operator()(dlib::con_<F, R, C, Sy, Sx, Py, Px>& layer) const {
-        cons->push_back(&layer.get_layer_params());
+        cons->push_back({&layer.get_layer_params(), layer.nr(), layer.nc(), layer.num_filters()});
     }
     void operator()(dlib::affine_& layer) const { affines->push_back(&layer); }
     template <unsigned long N, dlib::fc_bias_mode M>
@@ -156,7 +116,7 @@ struct LayerCollector {
 // The layers come from dlib's own example; only a missing or mismatched parameter tensor could
 // go wrong, and every size is checked before copying.
 Result<void> fillNetwork(FaceNet& net, const std::vector<Tensor>& tensors) {
-    std::vector<dlib::tensor*> cons;
+    std::vector<ConLayer> cons;
     std::vector<dlib::affine_*> affines;
     dlib::tensor* fc = nullptr;
 
@@ -186,8 +146,9 @@ Result<void> fillNetwork(FaceNet& net, const std::vector<Tensor>& tensors) {
         }
         const long h = filters.shape[0], w = filters.shape[1], in = filters.shape[2],
                    out = filters.shape[3];
-        dlib::tensor& params = *cons[layer];
-        if (static_cast<std::size_t>(params.size()) != filters.values.size() + bias.values.size() ||
+        dlib::tensor& params = *cons[layer].params;
+        if (h != cons[layer].rows || w != cons[layer].cols || out != cons[layer].filters ||
+            static_cast<std::size_t>(params.size()) != filters.values.size() + bias.values.size() ||
             bias.values.size() != static_cast<std::size_t>(out)) {
             return makeError(ErrorCode::ModelInvalid,
                              filters.name + " does not fit its dlib layer");
@@ -267,6 +228,9 @@ Result<std::unique_ptr<FaceEmbedder>> createDlibResnetEmbedder(
     auto tensors = readTfjsWeights(*manifest, *bin);
     if (!tensors) {
         return tl::unexpected(tensors.error());
+    }
+    if (auto layout = checkLayout(*tensors); !layout) {
+        return tl::unexpected(layout.error());
     }
     auto embedder = std::make_unique<DlibResnetEmbedder>();
     try {

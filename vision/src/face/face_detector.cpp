@@ -8,14 +8,11 @@
 #include <opencv2/imgproc.hpp>
 
 #include "face/dlib_image.h"
+#include "vision/image_io.h"
 
 namespace examguard::vision {
 
 namespace {
-
-// Images beyond this are refused rather than processed: a 100-megapixel "photo" is malformed
-// input or an attack on memory, not a face snapshot.
-constexpr long long kMaxPixels = 100LL * 1000 * 1000;
 
 dlib::matrix<unsigned char> toDlibGray(const cv::Mat& bgr) {
     cv::Mat gray;
@@ -29,33 +26,6 @@ dlib::matrix<unsigned char> toDlibGray(const cv::Mat& bgr) {
 }
 
 }  // namespace
-
-Result<cv::Mat> toBgr8(const cv::Mat& image) {
-    if (image.empty()) {
-        return makeError(ErrorCode::ImageInvalid, "empty image");
-    }
-    if (image.depth() != CV_8U) {
-        return makeError(ErrorCode::ImageInvalid, "image is not 8-bit");
-    }
-    if (static_cast<long long>(image.rows) * image.cols > kMaxPixels) {
-        return makeError(ErrorCode::ImageInvalid, "image too large (over 100 megapixels)");
-    }
-    cv::Mat bgr;
-    switch (image.channels()) {
-        case 1:
-            cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-            break;
-        case 3:
-            bgr = image;
-            break;
-        case 4:
-            cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-            break;
-        default:
-            return makeError(ErrorCode::ImageInvalid, "unsupported channel count");
-    }
-    return bgr;
-}
 
 struct FaceDetector::Impl {
     dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();

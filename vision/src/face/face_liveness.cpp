@@ -7,7 +7,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "vision/face_detector.h"
-#include "vision/face_geometry.h"
 
 namespace examguard::vision {
 
@@ -104,103 +103,6 @@ Result<LivenessScore> PassiveLiveness::score(const cv::Mat& image, const cv::Rec
         return makeError(ErrorCode::InferenceFailed,
                          std::string("liveness model failed: ") + e.what());
     }
-}
-
-}  // namespace examguard::vision
-
-namespace examguard::vision {
-
-FrameCues frameCues(std::int64_t timestampMs, const FaceLandmarks& landmarks) {
-    FrameCues c;
-    c.timestampMs = timestampMs;
-    c.faceFound = true;
-    c.eyeAspectRatio = eyeAspectRatio(landmarks);
-    c.yawDeg = headPose(landmarks).yawDeg;
-    return c;
-}
-
-std::string_view toString(ChallengeOutcome outcome) {
-    switch (outcome) {
-        case ChallengeOutcome::Passed:
-            return "passed";
-        case ChallengeOutcome::TimedOut:
-            return "timed_out";
-        case ChallengeOutcome::FaceLost:
-            return "face_lost";
-        case ChallengeOutcome::NoFrames:
-            return "no_frames";
-    }
-    return "unknown";
-}
-
-ChallengeResult evaluateChallenge(std::span<const FrameCues> frames,
-                                  std::span<const ChallengeStep> steps,
-                                  const ChallengeOptions& options) {
-    ChallengeResult result;
-    if (frames.empty()) {
-        return result;
-    }
-    std::int64_t stepStartMs = frames.front().timestampMs;
-    std::int64_t lastFaceMs = stepStartMs;
-    bool eyesWereOpen = false;
-    bool eyesClosed = false;
-    // A turn that follows a turn must start from (near) frontal, so one long look to the side
-    // cannot satisfy two steps.
-    bool frontalSinceLastTurn = true;
-
-    for (const FrameCues& f : frames) {
-        if (result.stepsCompleted == steps.size()) {
-            break;
-        }
-        if (f.timestampMs - stepStartMs > options.stepTimeoutMs) {
-            result.outcome = f.timestampMs - lastFaceMs > options.stepTimeoutMs
-                                 ? ChallengeOutcome::FaceLost
-                                 : ChallengeOutcome::TimedOut;
-            return result;
-        }
-        if (!f.faceFound) {
-            continue;
-        }
-        lastFaceMs = f.timestampMs;
-        if (std::abs(f.yawDeg) <= options.frontalYawDeg) {
-            frontalSinceLastTurn = true;
-        }
-        bool done = false;
-        switch (steps[result.stepsCompleted]) {
-            case ChallengeStep::Blink:
-                if (f.eyeAspectRatio >= options.eyesOpenEar) {
-                    done = eyesWereOpen && eyesClosed;
-                    eyesWereOpen = true;
-                } else if (f.eyeAspectRatio <= options.eyesClosedEar && eyesWereOpen) {
-                    eyesClosed = true;
-                }
-                break;
-            case ChallengeStep::TurnLeft:
-            case ChallengeStep::TurnRight: {
-                const bool left = steps[result.stepsCompleted] == ChallengeStep::TurnLeft;
-                const double sign = (left == options.candidateLeftIsPositiveYaw) ? 1.0 : -1.0;
-                done = frontalSinceLastTurn && sign * f.yawDeg >= options.turnYawDeg;
-                if (done) {
-                    frontalSinceLastTurn = false;
-                }
-                break;
-            }
-        }
-        if (done) {
-            ++result.stepsCompleted;
-            result.completedAtMs = f.timestampMs;
-            stepStartMs = f.timestampMs;
-            eyesWereOpen = false;
-            eyesClosed = false;
-        }
-    }
-    if (result.stepsCompleted == steps.size()) {
-        result.outcome = ChallengeOutcome::Passed;
-    } else {
-        // The frames ended before the steps did: the candidate ran out of time.
-        result.outcome = ChallengeOutcome::TimedOut;
-    }
-    return result;
 }
 
 }  // namespace examguard::vision

@@ -30,8 +30,9 @@ cv::Mat toGray(const cv::Mat& image) {
     return gray;
 }
 
-// The inner face (brows to chin, cheek to cheek) without background or hair, so a bright
-// window behind the candidate does not count as a bright face.
+// The region measured for exposure and sharpness: dlib's HOG box, which spans roughly brows to
+// chin and cheek to cheek (little background or hair), so a bright window behind the candidate
+// does not count as a bright face.
 cv::Rect innerFace(const DetectedFace& face, const cv::Size& size) {
     return face.box & cv::Rect(cv::Point(0, 0), size);
 }

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "station/checkin/checkin.h"
+#include "vision/active_challenge.h"
 #include "vision/face_liveness.h"
 
 namespace examguard::station::identity {
