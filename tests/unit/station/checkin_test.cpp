@@ -57,17 +57,19 @@ protected:
     }
 
     // Gives a candidate a roster photo whose descriptor is `d`.
-    void rosterPhoto(const std::string& idNumber, const FaceDescriptor& d) {
+    void rosterPhoto(const std::string& idNumber, const FaceDescriptor& d,
+                     std::optional<std::int64_t> periodId = std::nullopt) {
         auto& db = m_station->db();
         const std::string image = "\xFF\xD8\xFF roster photo of " + idNumber;
         auto sealed = seal(m_station->keys().dataKey(), image, "candidate.photo");
         auto stmt = db.prepare(
             "INSERT INTO candidate_photo (candidate_id, source, period_id, image_enc, "
-            "image_sha256, added_at) SELECT id, 'roster', NULL, ?, ?, '2026-11-20T00:00:00Z' "
+            "image_sha256, added_at) SELECT id, 'roster', ?, ?, ?, '2026-11-20T00:00:00Z' "
             "FROM candidate WHERE id_number_hmac = ?");
-        stmt->bind(1, *sealed)
-            .bind(2, sha256Hex(image))
-            .bind(3, hmacSha256Hex(m_station->keys().lookupKey(), idNumber));
+        stmt->bind(1, periodId)
+            .bind(2, *sealed)
+            .bind(3, sha256Hex(image))
+            .bind(4, hmacSha256Hex(m_station->keys().lookupKey(), idNumber));
         ASSERT_TRUE(stmt->run());
         auto missing = m_service->photosWithoutDescriptor(kModel, std::nullopt);
         ASSERT_TRUE(missing);
@@ -226,6 +228,22 @@ TEST_F(CheckinTest, ImpostorCloserToAnotherCandidateRaisesAnAlertWithBothRecords
     EXPECT_EQ(row->columnInt(1), out.checkinId);
     EXPECT_EQ(row->columnInt(2), *out.candidateId);
     EXPECT_EQ(row->columnInt(3), row->columnInt(4));
+}
+
+TEST_F(CheckinTest, ImpersonationSearchReachesEarlierPeriods) {
+    // Wang's photo was taken for a period of last year; this period has no photo of Wang.
+    ASSERT_TRUE(m_station->db().exec(
+        "INSERT INTO period (site_id, code, institution, trade, training_type, number, "
+        "retention_class, retention_years, status, created_at) SELECT site_id, '2025-DG-003', "
+        "institution, trade, training_type, '2025年第3期', retention_class, retention_years, "
+        "'sealed', '2025-03-01T00:00:00Z' FROM period"));
+    const auto oldPeriod = m_station->db().lastInsertRowId();
+    rosterPhoto(kWang, face(2), oldPeriod);
+    rosterPhoto(kZhang, face(0));
+    const Outcome out = record(attempt(kZhang, face(2, angleFor(0.2))));
+    ASSERT_EQ(out.alerts.size(), 1u);
+    EXPECT_EQ(out.alerts[0].matchedMaskedId, "370112********7081");
+    EXPECT_EQ(out.alerts[0].matchedPeriodCode, "2025-DG-003");
 }
 
 TEST_F(CheckinTest, SameFaceUnderASecondIdentityInTheSittingIsCaught) {
