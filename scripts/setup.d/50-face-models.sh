@@ -20,14 +20,19 @@ packages=(
     "faceplugin-face-recognition-js@0.0.1|faceplugin-face-recognition-js-0.0.1.tgz|7ea06031d9a3f83753254fcff60506a07b81b46fc84d4ee024cd041f260ec1ba"
 )
 
-# tarball | member inside the tarball | installed name under models/ | SHA-256 of the file
+# tarball | member inside the tarball | installed path under the assets directory | SHA-256
 files=(
-    "vladmandic-face-api-1.7.15.tgz|package/model/face_recognition_model.bin|face_recognition_model.bin|b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589"
-    "vladmandic-face-api-1.7.15.tgz|package/model/face_recognition_model-weights_manifest.json|face_recognition_model-weights_manifest.json|cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b"
-    "vladmandic-face-api-1.7.15.tgz|package/LICENSE|LICENSE.face-api|9a3442b79acaf4fbc7c2e07b7e2d8f84af9bb3871bf08a69d80304ab00640e9a"
-    "faceplugin-face-recognition-js-0.0.1.tgz|package/model/fr_feature.onnx|fr_feature.onnx|87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"
-    "faceplugin-face-recognition-js-0.0.1.tgz|package/model/fr_liveness.onnx|fr_liveness.onnx|afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d"
-    "faceplugin-face-recognition-js-0.0.1.tgz|package/LICENSE|LICENSE.faceplugin|ceb7e9130f684a8e335940a09ccfb81c2fa18f6aa54975d656c54bb7992aee1a"
+    "vladmandic-face-api-1.7.15.tgz|package/model/face_recognition_model.bin|models/face_recognition_model.bin|b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589"
+    "vladmandic-face-api-1.7.15.tgz|package/model/face_recognition_model-weights_manifest.json|models/face_recognition_model-weights_manifest.json|cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b"
+    "vladmandic-face-api-1.7.15.tgz|package/LICENSE|models/LICENSE.face-api|9a3442b79acaf4fbc7c2e07b7e2d8f84af9bb3871bf08a69d80304ab00640e9a"
+    "faceplugin-face-recognition-js-0.0.1.tgz|package/model/fr_feature.onnx|models/fr_feature.onnx|87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"
+    "faceplugin-face-recognition-js-0.0.1.tgz|package/model/fr_liveness.onnx|models/fr_liveness.onnx|afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d"
+    "faceplugin-face-recognition-js-0.0.1.tgz|package/LICENSE|models/LICENSE.faceplugin|ceb7e9130f684a8e335940a09ccfb81c2fa18f6aa54975d656c54bb7992aee1a"
+    # Photos by face-api's author (same MIT package) for `examguard demo`'s check-ins.
+    "vladmandic-face-api-1.7.15.tgz|package/demo/sample5.jpg|demo-faces/sample5.jpg|6d45095ebb182d8f975c0790e0e4eefd86fbb40609cf4b271776d92e12662938"
+    "vladmandic-face-api-1.7.15.tgz|package/demo/sample2.jpg|demo-faces/sample2.jpg|7d2b60ae6f13bf30f422e04df87451081a02c83de469056f25afb44b7000c691"
+    "vladmandic-face-api-1.7.15.tgz|package/demo/sample3.jpg|demo-faces/sample3.jpg|8eb081c9efb14370fa94d9feab9e5fbeafd19a627491853a80c2bf67f7ffa936"
+    "vladmandic-face-api-1.7.15.tgz|package/demo/sample6.jpg|demo-faces/sample6.jpg|9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87"
 )
 
 die() {
@@ -41,12 +46,12 @@ installed_ok() {
     local entry name sum
     for entry in "${files[@]}"; do
         IFS='|' read -r _ _ name sum <<<"$entry"
-        [ -f "$models/$name" ] && [ "$(sha_of "$models/$name")" = "$sum" ] || return 1
+        [ -f "$assets/$name" ] && [ "$(sha_of "$assets/$name")" = "$sum" ] || return 1
     done
 }
 
 if installed_ok; then
-    echo "50-face-models: all model files present in $models with pinned hashes; nothing to do"
+    echo "50-face-models: all files present in $assets with pinned hashes; nothing to do"
     exit 0
 fi
 
@@ -86,7 +91,8 @@ for entry in "${files[@]}"; do
     got="$(sha_of "$tmp/$member")"
     [ "$got" = "$sum" ] || die "SHA-256 mismatch for $member in $tarball: expected $sum, got $got"
     chmod 0644 "$tmp/$member"
-    mv -f "$tmp/$member" "$models/$name"
+    mkdir -p "$(dirname "$assets/$name")"
+    mv -f "$tmp/$member" "$assets/$name"
 done
 installed_ok || die "installed files do not match their pinned hashes"
-echo "50-face-models: installed ${#files[@]} files into $models"
+echo "50-face-models: installed ${#files[@]} files into $assets"

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "demo_checkins.h"
 #include "station/crypto.h"
 #include "station/i18n.h"
 #include "station/period_import.h"
@@ -34,7 +35,7 @@ station::Expected<void> writeFile(const fs::path& path, std::string_view content
 }
 
 // A fresh station: the demo's own files from an earlier run are removed, nothing else.
-station::Expected<void> prepareDirectory(const fs::path& dir) {
+station::Expected<void> prepareDirectory(const fs::path& dir, std::string_view roster) {
     std::error_code ec;
     fs::create_directories(dir / "plan", ec);
     if (ec) {
@@ -48,7 +49,7 @@ station::Expected<void> prepareDirectory(const fs::path& dir) {
     if (auto r = writeFile(dir / "plan" / "plan.json", embedded::kDemoPlan); !r) {
         return r;
     }
-    if (auto r = writeFile(dir / "plan" / "roster.csv", embedded::kDemoRoster); !r) {
+    if (auto r = writeFile(dir / "plan" / "roster.csv", roster); !r) {
         return r;
     }
     return writeFile(dir / "plan" / "machines.csv", embedded::kDemoMachines);
@@ -56,7 +57,19 @@ station::Expected<void> prepareDirectory(const fs::path& dir) {
 
 int runDemo(const CliContext& ctx, const std::string& outDir) {
     const fs::path dir = fs::absolute(outDir);
-    if (auto r = prepareDirectory(dir); !r) {
+    // The face models load first: without them (scripts/setup.sh not run) nothing is created.
+    auto engine = station::identity::IdentityEngine::create();
+    if (!engine) {
+        return ctx.reportError(engine.error());
+    }
+    std::string roster(embedded::kDemoRoster);
+    std::error_code ec;
+    fs::create_directories(dir / "plan", ec);
+    auto faces = prepareDemoFaces(*engine, dir / "plan", roster);
+    if (!faces) {
+        return ctx.reportError(faces.error());
+    }
+    if (auto r = prepareDirectory(dir, roster); !r) {
         return ctx.reportError(r.error());
     }
     auto station = station::Station::open({.databasePath = dir / "station.db"});
@@ -101,12 +114,22 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
         << '\n';
     summary["import"] = station::toJson(s);
 
-    // 3. The event log, verified end to end.
+    // 3. Check-ins at the entrance (simulated live frames; see demo_checkins.h).
+    out << tr("3. Check-ins at the entrance of the theory exam (live frames simulated from "
+              "sample photos):")
+        << '\n';
+    auto checkins = runDemoCheckins(*station, *engine, *faces, out);
+    if (!checkins) {
+        return ctx.reportError(checkins.error());
+    }
+    summary["checkins"] = *checkins;
+
+    // 4. The event log, verified end to end.
     auto verified = station->log().verify();
     if (!verified) {
         return ctx.reportError(verified.error());
     }
-    out << trf("3. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
+    out << trf("4. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
                verified->intact ? tr("yes") : tr("NO"), verified->headSha256)
         << '\n';
     summary["log"] = {{"entries", verified->entries},

@@ -147,6 +147,18 @@ double IdentityEngine::threshold() const {
     return m_impl->pipeline.distanceThreshold();
 }
 
+Expected<std::vector<cv::Rect>> IdentityEngine::faceBoxes(const cv::Mat& image) {
+    auto faces = m_impl->pipeline.detect(image);
+    if (!faces) {
+        return tl::unexpected(fromVision(faces.error()));
+    }
+    std::vector<cv::Rect> boxes;
+    for (const auto& f : *faces) {
+        boxes.push_back(f.box);
+    }
+    return boxes;
+}
+
 Expected<std::optional<checkin::FaceDescriptor>> IdentityEngine::describePhoto(
     const cv::Mat& image) {
     auto face = m_impl->pipeline.embedLargestFace(image);

@@ -39,9 +39,11 @@ def run(*args):
 class CheckinCli(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="examguard-checkin-")
-        code, _, err = run("demo", "--out", os.path.join(self.dir, "demo"), "--json")
+        # The demo period's plan, roster and registry, without the demo's own check-ins.
+        self.db = os.path.join(self.dir, "station.db")
+        plan = os.path.join(SOURCE, "schemas", "examples", "demo-period", "plan.json")
+        code, _, err = run("--db", self.db, "period", "import", plan)
         self.assertEqual(code, 0, err)
-        self.db = os.path.join(self.dir, "demo", "station.db")
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -58,6 +58,9 @@ class CliContract(unittest.TestCase):
         summary = self.demo()
         jsonschema.validate(summary, schema("demo.schema.json"))
         self.assertEqual(summary["import"]["candidates"], 12)
+        self.assertEqual([(c["decision"], c["liveness"]) for c in summary["checkins"]],
+                         [("pass", "live"), ("refuse", "live"), ("refuse", "spoof")])
+        self.assertIn("face_mismatch_card", summary["checkins"][1]["reasons"])
         code, out, _ = run("--db", self.db, "log", "verify", "--json")
         self.assertEqual(code, 0)
         doc = json.loads(out)

@@ -60,6 +60,9 @@ public:
     std::string model() const;
     double threshold() const;
 
+    // Boxes of every face in an image, largest first.
+    Expected<std::vector<cv::Rect>> faceBoxes(const cv::Mat& image);
+
     // The descriptor of the largest face in a reference photo; nullopt when it shows no face.
     Expected<std::optional<checkin::FaceDescriptor>> describePhoto(const cv::Mat& image);
 
