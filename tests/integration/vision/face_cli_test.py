@@ -156,6 +156,17 @@ class FaceCli(unittest.TestCase):
         self.assertEqual(code, 3)
         validate(json.loads(out), "error.schema.json")
 
+    def test_id_numbers_in_file_names_are_masked_on_screen(self):
+        named = os.path.join(self.dir, "110105199001011234.jpg")
+        shutil.copy(self.truncated, named)
+        code, out, err = run("face", "embed", named)
+        self.assertEqual(code, 3)
+        self.assertNotIn("110105199001011234", out + err)
+        self.assertIn("1234", out)
+        code, doc, err = self.embed(named)
+        self.assertEqual(doc["images"][0]["path"], named)  # the caller's own path, unchanged
+        self.assertNotIn("110105199001011234", doc["images"][0]["error"] + err)
+
     def test_faceless_image(self):
         code, doc, _ = self.embed(self.blank)
         self.assertEqual(code, 0)
