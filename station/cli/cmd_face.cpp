@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "face_prompts.h"
 #include "station/i18n.h"
+#include "station/privacy.h"
 #include "vision/face_liveness.h"
 #include "vision/face_pipeline.h"
 #include "vision/face_quality.h"
@@ -31,14 +32,25 @@ vision::EmbedderKind embedderKind(const std::string& model) {
     return model == "dlib" ? vision::EmbedderKind::DlibResnet : vision::EmbedderKind::OnnxArcFace;
 }
 
+// Messages and text output may name files after a candidate's ID number: masked like every
+// other screen or log text. The JSON "path" fields stay as the caller gave them, so results can
+// be matched to inputs.
+std::string masked(std::string_view text) {
+    return station::maskSensitive(text);
+}
+
+std::string errorMessage(const vision::Error& e) {
+    return masked(std::string(visionErrorText(e.code)) + ": " + e.detail);
+}
+
 // Errors that stop the whole command (models missing or damaged). Exit 3: an input the
 // command needs cannot be read.
 int reportFatal(const CliContext& ctx, const vision::Error& e) {
-    std::cerr << "examguard: " << visionErrorText(e.code) << ": " << e.detail << '\n';
+    std::cerr << "examguard: " << errorMessage(e) << '\n';
     if (ctx.json) {
         ctx.printJson({{"error",
                         {{"code", e.code == vision::ErrorCode::ModelMissing ? "io" : "bad_input"},
-                         {"detail", e.detail}}}});
+                         {"detail", masked(e.detail)}}}});
     }
     return kExitBadInput;
 }
@@ -63,10 +75,6 @@ void raise(int& exitCode, int code) {
     } else {
         exitCode = std::max(exitCode, code);
     }
-}
-
-std::string errorMessage(const vision::Error& e) {
-    return std::string(visionErrorText(e.code)) + ": " + e.detail;
 }
 
 nlohmann::json qualityJson(const vision::QualityReport& q) {
@@ -103,7 +111,7 @@ int embedImages(const CliContext& ctx, const FaceArgs& args) {
             entry["error"] = errorMessage(e);
             raise(exitCode, exitFor(e));
             if (!ctx.json) {
-                std::cout << path << ": " << errorMessage(e) << '\n';
+                std::cout << masked(path) << ": " << errorMessage(e) << '\n';
             }
         };
         auto image = vision::readImage(path);
@@ -136,7 +144,7 @@ int embedImages(const CliContext& ctx, const FaceArgs& args) {
         const vision::QualityReport quality = vision::assessQuality(*image, *faces);
         entry["quality"] = qualityJson(quality);
         if (!ctx.json) {
-            std::cout << trf("{}: {} face(s)", path, faces->size()) << '\n';
+            std::cout << trf("{}: {} face(s)", masked(path), faces->size()) << '\n';
             for (std::size_t i = 0; i < faces->size(); ++i) {
                 const cv::Rect& b = (*faces)[i].box;
                 std::cout << "  "
@@ -183,11 +191,11 @@ int compareImages(const CliContext& ctx, const FaceArgs& args) {
         if (!embedding) {
             const vision::Error& e = embedding.error();
             const int code = exitFor(e);
-            std::cerr << "examguard: " << path << ": " << errorMessage(e) << '\n';
+            std::cerr << "examguard: " << masked(path) << ": " << errorMessage(e) << '\n';
             if (ctx.json) {
                 ctx.printJson({{"error",
                                 {{"code", code == kExitBadInput ? "io" : "invalid"},
-                                 {"detail", path + ": " + errorMessage(e)}}}});
+                                 {"detail", masked(path) + ": " + errorMessage(e)}}}});
             }
             return code;
         }
@@ -195,7 +203,7 @@ int compareImages(const CliContext& ctx, const FaceArgs& args) {
         const vision::QualityReport q = vision::assessQuality(*image, *faces);
         quality[side] = qualityJson(q);
         if (!ctx.json && !q.ok()) {
-            std::cout << path << ":\n";
+            std::cout << masked(path) << ":\n";
             printQualityPrompts(q);
         }
     }
@@ -246,7 +254,7 @@ int livenessImages(const CliContext& ctx, const FaceArgs& args) {
             entry["error"] = errorMessage(score.error());
             raise(exitCode, exitFor(score.error()));
             if (!ctx.json) {
-                std::cout << path << ": " << errorMessage(score.error()) << '\n';
+                std::cout << masked(path) << ": " << errorMessage(score.error()) << '\n';
             }
         } else {
             entry["live"] = score->live;
@@ -254,10 +262,11 @@ int livenessImages(const CliContext& ctx, const FaceArgs& args) {
             raise(exitCode, score->live ? kExitOk : kExitProblem);
             if (!ctx.json) {
                 std::cout << (score->live
-                                  ? trf("{}: live (score {:.3f})", path, score->liveProbability)
+                                  ? trf("{}: live (score {:.3f})", masked(path),
+                                        score->liveProbability)
                                   : trf("{}: NOT live (score {:.3f}): possibly a photo or a "
                                         "screen held to the camera",
-                                        path, score->liveProbability))
+                                        masked(path), score->liveProbability))
                           << '\n';
             }
         }

@@ -107,6 +107,48 @@ void report(EmbedderKind kind, const std::string& set) {
     std::printf("\n");
 }
 
+// A fusion of both backends, measured rather than assumed: each distance divided by its
+// backend's threshold, averaged. Pairs come in the same order from pairStats() for both
+// backends (same photos, same detections). Printed for docs/models.md; nothing is pinned
+// because the product does not use it. Run from the distributions test, whose process has all
+// embeddings cached already (ctest runs each test in its own process).
+void reportFusion() {
+    const double tOnnx = sharedEmbedder(EmbedderKind::OnnxArcFace).distanceThreshold();
+    const double tDlib = sharedEmbedder(EmbedderKind::DlibResnet).distanceThreshold();
+    for (const std::string set : {"east-asian", "deepface"}) {
+        const PairStats& onnx = pairStats(EmbedderKind::OnnxArcFace, set);
+        const PairStats& dlib = pairStats(EmbedderKind::DlibResnet, set);
+        ASSERT_EQ(onnx.genuine.size(), dlib.genuine.size());
+        ASSERT_EQ(onnx.impostor.size(), dlib.impostor.size());
+        PairStats fused, onnxScaled;
+        auto fuse = [&](const std::vector<double>& a, const std::vector<double>& b,
+                        std::vector<double>& out, std::vector<double>& alone) {
+            for (std::size_t k = 0; k < a.size(); ++k) {
+                out.push_back(0.5 * (a[k] / tOnnx + b[k] / tDlib));
+                alone.push_back(a[k] / tOnnx);
+            }
+        };
+        fuse(onnx.genuine, dlib.genuine, fused.genuine, onnxScaled.genuine);
+        fuse(onnx.impostor, dlib.impostor, fused.impostor, onnxScaled.impostor);
+        for (const auto& [label, stats] :
+             {std::pair<const char*, const PairStats*>{"onnx alone", &onnxScaled},
+              std::pair<const char*, const PairStats*>{"fusion", &fused}}) {
+            const double maxGenuine =
+                *std::max_element(stats->genuine.begin(), stats->genuine.end());
+            const double minImpostor =
+                *std::min_element(stats->impostor.begin(), stats->impostor.end());
+            const auto [tar, t] = tarAtFar(*stats, 0.001);
+            std::printf(
+                "%s, %s (distance / threshold): genuine max %.3f, impostor min %.3f, gap %.3f; "
+                "best TAR at FAR<=0.1%% %.2f%%; at 1.0: TAR %.2f%% FAR %.3f%%\n",
+                set.c_str(), label, maxGenuine, minImpostor, minImpostor - maxGenuine, 100.0 * tar,
+                100.0 * fractionAtMost(stats->genuine, 1.0),
+                100.0 * fractionAtMost(stats->impostor, 1.0));
+            (void)t;
+        }
+    }
+}
+
 TEST(FaceAccuracy, DistributionsForBothBackendsOnBothSets) {
     for (auto kind : {EmbedderKind::DlibResnet, EmbedderKind::OnnxArcFace}) {
         for (const std::string set : {"east-asian", "deepface"}) {
@@ -116,6 +158,7 @@ TEST(FaceAccuracy, DistributionsForBothBackendsOnBothSets) {
             EXPECT_GT(s.impostor.size(), 800U);
         }
     }
+    reportFusion();
 }
 
 TEST(FaceAccuracy, DefaultBackendMeetsTheEastAsianTarget) {

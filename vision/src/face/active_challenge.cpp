@@ -117,14 +117,33 @@ ChallengeState ActiveChallenge::update(const FrameCues& f) {
     if (std::abs(f.yawDeg) <= m_options.frontalYawDeg) {
         m_frontalSinceLastTurn = true;
     }
+    // The candidate's open-eye level before this frame: median of the recent frames.
+    double baseline = 0.0;
+    if (m_recentEar.size() >= 2) {
+        std::vector<double> sorted = m_recentEar;
+        std::nth_element(sorted.begin(),
+                         sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2),
+                         sorted.end());
+        baseline = sorted[sorted.size() / 2];
+    }
+    if (m_recentEar.size() < std::max<std::size_t>(m_options.earBaselineFrames, 2)) {
+        m_recentEar.push_back(f.eyeAspectRatio);
+    } else {
+        m_recentEar[m_recentNext] = f.eyeAspectRatio;
+        m_recentNext = (m_recentNext + 1) % m_recentEar.size();
+    }
+
     bool done = false;
     const ChallengeStep step = m_steps[m_done];
     switch (step) {
         case ChallengeStep::Blink:
-            if (f.eyeAspectRatio >= m_options.eyesOpenEar) {
+            if (baseline < m_options.minOpenEar) {
+                break;
+            }
+            if (f.eyeAspectRatio >= m_options.eyesOpenRatio * baseline) {
                 done = m_eyesWereOpen && m_eyesClosed;
                 m_eyesWereOpen = true;
-            } else if (f.eyeAspectRatio <= m_options.eyesClosedEar && m_eyesWereOpen) {
+            } else if (f.eyeAspectRatio <= m_options.eyesClosedRatio * baseline && m_eyesWereOpen) {
                 m_eyesClosed = true;
             }
             break;
