@@ -210,6 +210,10 @@ int runCheckin(const CliContext& ctx, const CheckinOptions& o) {
     attempt.qualityIssues = live->qualityIssues;
     attempt.liveness = live->liveness;
     attempt.actor = cliActor();
+    attempt.liveSource = still                                     ? "image"
+                         : o.live.rfind("/dev/video", 0) == 0      ? "camera"
+                         : o.live.find("://") != std::string::npos ? "stream"
+                                                                   : "video";
     if (!card->photo.empty()) {
         auto photo = identity::decodePhoto(card->photo);
         if (!photo) {

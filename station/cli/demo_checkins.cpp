@@ -204,9 +204,15 @@ station::Expected<nlohmann::json> runDemoCheckins(station::Station& station,
         if (!cardDescriptor) {
             return tl::unexpected(cardDescriptor.error());
         }
-        checkin::Attempt attempt{
-            sittingId,           *card,           live->snapshotJpeg, live->live,
-            live->qualityIssues, *cardDescriptor, live->liveness,     "admin"};
+        checkin::Attempt attempt{sittingId,
+                                 *card,
+                                 live->snapshotJpeg,
+                                 live->live,
+                                 live->qualityIssues,
+                                 *cardDescriptor,
+                                 live->liveness,
+                                 "admin",
+                                 c.stillPhoto ? "video" : "image"};
         auto outcome = service.record(attempt);
         if (!outcome) {
             return tl::unexpected(outcome.error());

@@ -119,6 +119,11 @@ class CheckinCli(unittest.TestCase):
         self.assertEqual(doc["liveness"]["status"], "spoof", doc)
         self.assertGreater(doc["frames"], 30)
         self.assertEqual(doc["decision"], "refuse")
+        # A recorded file at the door is a replay: the log says so.
+        code, out, err = run("--db", self.db, "--json", "log", "show")
+        attempt = [e for e in json.loads(out)["entries"] if e["kind"] == "checkin.attempt"][-1]
+        self.assertEqual(attempt["payload"]["live_source"], "video")
+        self.assertEqual(attempt["payload"]["risks"], ["recorded_source"])
 
     def test_bad_input_is_refused_and_nothing_is_stored(self):
         bad_cards = [

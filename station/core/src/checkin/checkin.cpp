@@ -625,7 +625,11 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
                     {"reasons", out.reasons},
                     {"liveness", livenessName(attempt.liveness.status)},
                     {"card_source", attempt.card.source},
+                    {"live_source", attempt.liveSource},
                     {"snapshot_sha256", sha256Hex(attempt.liveSnapshot)}};
+    if (attempt.liveSource == "video" || attempt.liveSource == "image") {
+        payload["risks"] = {"recorded_source"};
+    }
     if (out.distanceCard) {
         payload["distance_card"] = *out.distanceCard;
     }

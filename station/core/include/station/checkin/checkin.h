@@ -53,6 +53,10 @@ struct Attempt {
     std::optional<FaceDescriptor> cardPhoto;  // the card photo's descriptor, when it has a face
     LivenessResult liveness;
     std::string actor;
+    // Where the live frames came from: "camera" (a local device), "stream" (RTSP), "video"
+    // (a recorded file) or "image". A recorded file or a still image at the door is a replay
+    // by definition: it is logged as the risk "recorded_source".
+    std::string liveSource = "camera";
 };
 
 enum class AlertKind { CloserToOther, MatchesCheckedIn };
