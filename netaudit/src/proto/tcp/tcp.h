@@ -1,0 +1,10 @@
+#pragma once
+
+#include "byte_reader.h"
+#include "netaudit/decoded_packet.h"
+
+namespace examguard::netaudit::proto {
+
+bool decodeTcp(ByteReader& reader, DecodedPacket& out, AnomalyCounters& anomalies);
+
+}  // namespace examguard::netaudit::proto
