@@ -105,7 +105,8 @@ public:
             }
             flow.ndpi.reset();
             // A port alone is the weakest evidence: used only when nothing better named the app.
-            if (!flow.detection && !flow.ndpiDetection && flow.portMatch && flow.serverAnsweredPacket != 0) {
+            if (!flow.detection && !flow.ndpiDetection && flow.portMatch &&
+                flow.serverAnsweredPacket != 0) {
                 RawPacket at;
                 at.number = flow.serverAnsweredPacket;
                 at.timestampUs = flow.serverAnsweredUs;
@@ -204,11 +205,10 @@ private:
             flow.ndpiLabel = verdict.label;
         }
         if (verdict.appIndex && !flow.ndpiDetection) {
-            flow.ndpiDetection =
-                Detection{*verdict.appIndex,
-                          fmt::format("packet {}: nDPI classified the flow as {}", packet,
-                                      verdict.label),
-                          packet, timestampUs};
+            flow.ndpiDetection = Detection{
+                *verdict.appIndex,
+                fmt::format("packet {}: nDPI classified the flow as {}", packet, verdict.label),
+                packet, timestampUs};
         }
     }
 
@@ -225,8 +225,8 @@ private:
         if (flow.detection->appIndex == flow.ndpiDetection->appIndex) {
             flow.detection->evidence += fmt::format("; nDPI agrees ({})", flow.ndpiLabel);
         } else {
-            flow.detection->evidence += fmt::format(
-                "; nDPI says {}", m_table.apps()[flow.ndpiDetection->appIndex].app);
+            flow.detection->evidence +=
+                fmt::format("; nDPI says {}", m_table.apps()[flow.ndpiDetection->appIndex].app);
         }
     }
 
@@ -251,8 +251,8 @@ private:
 
         if (!flow.ndpiDone && flow.ndpi) {
             ++flow.ndpiPackets;
-            const NdpiVerdict verdict = m_ndpi->process(*flow.ndpi, p.l3, p.l3Length,
-                                                        raw.timestampUs, flow.ndpiPackets);
+            const NdpiVerdict verdict =
+                m_ndpi->process(*flow.ndpi, p.l3, p.l3Length, raw.timestampUs, flow.ndpiPackets);
             applyNdpi(flow, verdict, raw.number, raw.timestampUs);
             if (flow.ndpiDone) {
                 flow.ndpi.reset();  // nDPI's flow state is large; free it as soon as possible
@@ -369,10 +369,10 @@ private:
                     }
                     for (const auto& alpn : hello.alpn) {
                         if (m_table.matchAlpn(alpn, match)) {
-                            detect(flow, match.appIndex,
-                                   fmt::format("packet {}: TLS ClientHello ALPN {}", raw.number,
-                                               alpn),
-                                   raw);
+                            detect(
+                                flow, match.appIndex,
+                                fmt::format("packet {}: TLS ClientHello ALPN {}", raw.number, alpn),
+                                raw);
                         }
                     }
                 }
@@ -417,12 +417,12 @@ private:
                 if (status == proto::ParseStatus::kOk) {
                     for (const auto* value : {&server.certCommonName, &server.certOrganization}) {
                         if (!value->empty() && m_table.matchCertSubject(*value, match)) {
-                            detect(flow, match.appIndex,
-                                   fmt::format("packet {}: TLS server certificate subject {}={}",
-                                               raw.number,
-                                               value == &server.certCommonName ? "CN" : "O",
-                                               *value),
-                                   raw);
+                            detect(
+                                flow, match.appIndex,
+                                fmt::format("packet {}: TLS server certificate subject {}={}",
+                                            raw.number,
+                                            value == &server.certCommonName ? "CN" : "O", *value),
+                                raw);
                         }
                     }
                 }
@@ -495,10 +495,9 @@ private:
         for (const auto& [key, flow] : m_flows) {
             const IpAddress& src = flow.clientIp;
             const IpAddress& dst = flow.serverIp;
-            const bool examPc = m_haveRegistry
-                                    ? std::binary_search(m_registryIps.begin(),
-                                                         m_registryIps.end(), src)
-                                    : isLocal(src);
+            const bool examPc =
+                m_haveRegistry ? std::binary_search(m_registryIps.begin(), m_registryIps.end(), src)
+                               : isLocal(src);
             if (!examPc || isLocal(dst) || dst.isMulticastOrBroadcast()) {
                 continue;
             }
@@ -516,10 +515,10 @@ private:
                 if (flow.dir[0].hasMac) {
                     f.mac = flow.dir[0].mac;
                 }
-                f.evidence = fmt::format("packet {}: {} reached {}{} outside the allowlist",
-                                         flow.firstPacket, src.toString(), dst.toString(),
-                                         flow.serverName.empty() ? ""
-                                                                 : " (" + flow.serverName + ")");
+                f.evidence =
+                    fmt::format("packet {}: {} reached {}{} outside the allowlist",
+                                flow.firstPacket, src.toString(), dst.toString(),
+                                flow.serverName.empty() ? "" : " (" + flow.serverName + ")");
                 f.flow = flow.describe();
                 f.packet = flow.firstPacket;
                 f.firstSeenUs = flow.firstSeenUs;
@@ -622,7 +621,8 @@ tl::expected<AuditReport, Error> auditSource(PacketSource& source, const AuditOp
     if (!auditor) {
         return tl::unexpected(auditor.error());
     }
-    const auto clock = options.clock ? options.clock : [] { return std::chrono::steady_clock::now(); };
+    const auto clock =
+        options.clock ? options.clock : [] { return std::chrono::steady_clock::now(); };
     const auto start = clock();
     RawPacket packet;
     while (true) {
@@ -666,9 +666,8 @@ tl::expected<AuditReport, Error> auditLive(const AuditOptions& options) {
         return tl::unexpected(source.error());
     }
     logger().info("auditing {} {}", (*source)->describe(),
-                  options.duration.count() > 0
-                      ? fmt::format("for {} ms", options.duration.count())
-                      : std::string("until stopped"));
+                  options.duration.count() > 0 ? fmt::format("for {} ms", options.duration.count())
+                                               : std::string("until stopped"));
     return auditSource(**source, options);
 }
 

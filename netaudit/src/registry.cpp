@@ -19,8 +19,9 @@ struct CsvError {
 };
 
 // RFC 4180 records: quoted fields may contain commas, doubled quotes and line breaks.
-std::vector<std::vector<std::string>> parseCsv(std::string_view text, std::vector<std::size_t>& lines,
-                                               std::string& error, std::size_t& errorLine) {
+std::vector<std::vector<std::string>> parseCsv(std::string_view text,
+                                               std::vector<std::size_t>& lines, std::string& error,
+                                               std::size_t& errorLine) {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> row;
     std::string field;
@@ -152,7 +153,7 @@ tl::expected<std::vector<RegistryEntry>, Error> parseRegistryCsv(std::string_vie
         const auto& row = rows[r];
         auto field = [&](int index) -> std::string {
             return index >= 0 && static_cast<std::size_t>(index) < row.size() ? trim(row[index])
-                                                                               : std::string{};
+                                                                              : std::string{};
         };
         RegistryEntry entry;
         entry.seat = field(column[0]);
@@ -161,15 +162,15 @@ tl::expected<std::vector<RegistryEntry>, Error> parseRegistryCsv(std::string_vie
         const std::string ip = field(column[3]);
         auto parsedMac = MacAddress::parse(mac);
         if (!parsedMac) {
-            return tl::unexpected(Error{ErrorCode::kRegistryInvalid,
-                                        fmt::format("line {}: mac '{}' is not a MAC address",
-                                                    lines[r], mac)});
+            return tl::unexpected(
+                Error{ErrorCode::kRegistryInvalid,
+                      fmt::format("line {}: mac '{}' is not a MAC address", lines[r], mac)});
         }
         auto parsedIp = IpAddress::parse(ip);
         if (!parsedIp) {
-            return tl::unexpected(Error{ErrorCode::kRegistryInvalid,
-                                        fmt::format("line {}: ip '{}' is not an IP address",
-                                                    lines[r], ip)});
+            return tl::unexpected(
+                Error{ErrorCode::kRegistryInvalid,
+                      fmt::format("line {}: ip '{}' is not an IP address", lines[r], ip)});
         }
         entry.mac = *parsedMac;
         entry.ip = *parsedIp;

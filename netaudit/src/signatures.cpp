@@ -59,8 +59,8 @@ std::vector<PortRange> parsePorts(const json& j, const std::string& where) {
             range.last = p.at("last").get<std::uint16_t>();
         }
         if (range.first > range.last) {
-            throw SchemaError{fmt::format("{}: port range {}-{} is reversed", where, range.first,
-                                          range.last)};
+            throw SchemaError{
+                fmt::format("{}: port range {}-{} is reversed", where, range.first, range.last)};
         }
         out.push_back(range);
     }
@@ -226,8 +226,8 @@ bool SignatureTable::matchDomain(std::string_view name, SignatureMatch& out) con
             if (d.find('*') != std::string::npos) {
                 hit = globMatch(d, n);
             } else {
-                hit = n == d || (n.size() > d.size() && n.ends_with(d) &&
-                                 n[n.size() - d.size() - 1] == '.');
+                hit = n == d ||
+                      (n.size() > d.size() && n.ends_with(d) && n[n.size() - d.size() - 1] == '.');
             }
             if (hit) {
                 out = {i, d};
@@ -287,9 +287,9 @@ bool SignatureTable::matchPort(Transport transport, std::uint16_t port, Signatur
     return false;
 }
 
-bool SignatureTable::matchPayload(Transport transport, std::uint16_t srcPort,
-                                  std::uint16_t dstPort, const std::uint8_t* data,
-                                  std::size_t length, SignatureMatch& out) const {
+bool SignatureTable::matchPayload(Transport transport, std::uint16_t srcPort, std::uint16_t dstPort,
+                                  const std::uint8_t* data, std::size_t length,
+                                  SignatureMatch& out) const {
     for (std::size_t i = 0; i < m_apps.size(); ++i) {
         for (const auto& rule : m_apps[i].payloads) {
             if (!transportMatches(rule.transport, transport) ||

@@ -61,10 +61,9 @@ IpAddress IpAddress::v6(const std::uint8_t* p) {
 }
 
 IpAddress IpAddress::v4(std::uint32_t hostOrder) {
-    const std::uint8_t b[4] = {static_cast<std::uint8_t>(hostOrder >> 24),
-                               static_cast<std::uint8_t>(hostOrder >> 16),
-                               static_cast<std::uint8_t>(hostOrder >> 8),
-                               static_cast<std::uint8_t>(hostOrder)};
+    const std::uint8_t b[4] = {
+        static_cast<std::uint8_t>(hostOrder >> 24), static_cast<std::uint8_t>(hostOrder >> 16),
+        static_cast<std::uint8_t>(hostOrder >> 8), static_cast<std::uint8_t>(hostOrder)};
     return v4(b);
 }
 

@@ -12,6 +12,7 @@ void registerUserCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPlatformCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerCheckinCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // examguard face embed, compare and liveness (cmd_face.cpp).
 void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);

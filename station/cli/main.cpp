@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
     registerPlatformCommands(app, ctx, exitCode);
     registerCheckinCommands(app, ctx, exitCode);
     registerFaceCommands(app, ctx, exitCode);
+    registerNetauditCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;

@@ -45,7 +45,9 @@ std::string_view anomalyName(Anomaly anomaly);  // e.g. "truncated_ipv4_header"
 class AnomalyCounters {
 public:
     void add(Anomaly anomaly) { ++m_counts[static_cast<std::size_t>(anomaly)]; }
-    std::uint64_t count(Anomaly anomaly) const { return m_counts[static_cast<std::size_t>(anomaly)]; }
+    std::uint64_t count(Anomaly anomaly) const {
+        return m_counts[static_cast<std::size_t>(anomaly)];
+    }
     std::uint64_t total() const;
     std::map<std::string, std::uint64_t> nonZero() const;
 

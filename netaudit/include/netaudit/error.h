@@ -8,12 +8,12 @@ namespace examguard::netaudit {
 // Every failure that crosses the library boundary; front ends map these to words and exit codes.
 enum class ErrorCode {
     kFileNotFound,
-    kCaptureOpenFailed,     // libpcap refused the file or interface (corrupt header, no permission)
-    kCaptureReadFailed,     // the file broke off or is corrupt after a valid header
+    kCaptureOpenFailed,  // libpcap refused the file or interface (corrupt header, no permission)
+    kCaptureReadFailed,  // the file broke off or is corrupt after a valid header
     kUnsupportedLinkType,
-    kBadFilter,             // BPF filter did not compile
-    kRegistryInvalid,       // the machine registry CSV is malformed
-    kSignaturesInvalid,     // the signature table JSON is malformed
+    kBadFilter,          // BPF filter did not compile
+    kRegistryInvalid,    // the machine registry CSV is malformed
+    kSignaturesInvalid,  // the signature table JSON is malformed
     kInvalidArgument,
     kInjectFailed,
     kInternal,

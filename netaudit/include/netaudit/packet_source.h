@@ -12,7 +12,7 @@ namespace examguard::netaudit {
 
 // One captured frame as the source delivered it. `data` stays valid until the next call to next().
 struct RawPacket {
-    std::uint64_t number = 0;  // 1-based, as Wireshark numbers frames
+    std::uint64_t number = 0;      // 1-based, as Wireshark numbers frames
     std::int64_t timestampUs = 0;  // microseconds since the Unix epoch
     const std::uint8_t* data = nullptr;
     std::uint32_t capturedLength = 0;
@@ -44,8 +44,8 @@ struct LiveOptions {
 };
 
 // pcap or pcapng, any link type the decoders know (Ethernet, DLT_NULL, Linux cooked v1/v2, raw IP).
-tl::expected<std::unique_ptr<PacketSource>, Error> openCaptureFile(const std::string& path,
-                                                                   const std::string& bpfFilter = {});
+tl::expected<std::unique_ptr<PacketSource>, Error> openCaptureFile(
+    const std::string& path, const std::string& bpfFilter = {});
 tl::expected<std::unique_ptr<PacketSource>, Error> openLiveCapture(const LiveOptions& options);
 
 }  // namespace examguard::netaudit

@@ -30,8 +30,8 @@ struct Finding {
     FindingKind kind = FindingKind::kRemoteControl;
     std::optional<IpAddress> ip;
     std::optional<MacAddress> mac;
-    std::optional<std::string> app;  // remote_control only
-    std::string evidence;            // exact: packet numbers, matched names or bytes
+    std::optional<std::string> app;   // remote_control only
+    std::string evidence;             // exact: packet numbers, matched names or bytes
     std::optional<std::string> flow;  // "tcp 10.0.2.15:35732 -> 162.250.2.170:5938"
     std::uint64_t packet = 0;         // first packet that shows it (0: none, e.g. missing_device)
     std::int64_t firstSeenUs = 0;
@@ -56,9 +56,9 @@ struct FlowSummary {
     std::uint16_t serverPort = 0;
     std::uint64_t packets = 0;
     std::uint64_t firstPacket = 0;
-    std::optional<std::string> app;        // remote-control app, if any
-    std::optional<std::string> ndpiName;   // nDPI's own label ("TLS.AnyDesk"), if it had one
-    std::string serverName;                // SNI or HTTP Host
+    std::optional<std::string> app;       // remote-control app, if any
+    std::optional<std::string> ndpiName;  // nDPI's own label ("TLS.AnyDesk"), if it had one
+    std::string serverName;               // SNI or HTTP Host
 };
 
 struct AuditReport {

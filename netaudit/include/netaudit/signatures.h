@@ -42,11 +42,11 @@ struct AppSignature {
     std::string displayName;  // "TeamViewer"
     bool verified = true;     // false: facts from documentation, not confirmed on real traffic
     std::vector<std::string> ndpiProtocols;  // nDPI protocol names that mean this app
-    std::vector<std::string> domains;        // suffixes ("teamviewer.com") or globs ("rs-*.rustdesk.com")
-    std::vector<std::string> certSubjects;   // exact subject CN or O (case-insensitive)
+    std::vector<std::string> domains;  // suffixes ("teamviewer.com") or globs ("rs-*.rustdesk.com")
+    std::vector<std::string> certSubjects;  // exact subject CN or O (case-insensitive)
     std::vector<std::string> alpnPrefixes;
-    std::vector<std::string> userAgents;     // substrings of the HTTP User-Agent
-    std::vector<PortRange> ports;            // weak evidence: needs an answering server
+    std::vector<std::string> userAgents;  // substrings of the HTTP User-Agent
+    std::vector<PortRange> ports;         // weak evidence: needs an answering server
     std::vector<PayloadRule> payloads;
 };
 

@@ -16,7 +16,7 @@ struct MacAddress {
     bool isZero() const;
     bool isBroadcast() const;
     bool isMulticast() const { return (bytes[0] & 1U) != 0; }
-    std::string toString() const;  // "00:1b:21:3a:4f:01"
+    std::string toString() const;                                   // "00:1b:21:3a:4f:01"
     static std::optional<MacAddress> parse(std::string_view text);  // ':' or '-' separated
     auto operator<=>(const MacAddress&) const = default;
 };

@@ -101,8 +101,8 @@ struct Flow {
     bool httpDone = false;
     std::string serverName;  // SNI or HTTP Host
 
-    std::optional<Detection> detection;      // from the signature table
-    std::optional<Detection> ndpiDetection;  // from nDPI
+    std::optional<Detection> detection;       // from the signature table
+    std::optional<Detection> ndpiDetection;   // from nDPI
     std::optional<SignatureMatch> portMatch;  // reported only once the server answers
 
     std::unique_ptr<NdpiFlow> ndpi;

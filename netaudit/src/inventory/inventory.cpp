@@ -85,14 +85,15 @@ void Inventory::onArp(const ArpInfo& arp, std::uint64_t packet, std::int64_t tim
     const bool gratuitous = !probe && arp.senderIp == arp.targetIp;
     if (!probe) {
         addIp(arp.senderMac, arp.senderIp, timestampUs);
-        auto [it, inserted] = m_arpBindings.try_emplace(arp.senderIp, Binding{arp.senderMac, packet});
+        auto [it, inserted] =
+            m_arpBindings.try_emplace(arp.senderIp, Binding{arp.senderMac, packet});
         if (!inserted && it->second.mac != arp.senderMac) {
             raise(kRebind,
-                  fmt::format("packet {}: ARP {} claims {}{} for {}; packet {} had it at {}", packet,
-                              arp.operation == 2 ? "reply" : "request", arp.senderIp.toString(),
-                              isGateway(arp.senderIp) ? " (the gateway)" : "",
-                              arp.senderMac.toString(), it->second.packet,
-                              it->second.mac.toString()));
+                  fmt::format(
+                      "packet {}: ARP {} claims {}{} for {}; packet {} had it at {}", packet,
+                      arp.operation == 2 ? "reply" : "request", arp.senderIp.toString(),
+                      isGateway(arp.senderIp) ? " (the gateway)" : "", arp.senderMac.toString(),
+                      it->second.packet, it->second.mac.toString()));
             it->second = Binding{arp.senderMac, packet};
         }
     }
@@ -119,10 +120,10 @@ void Inventory::onArp(const ArpInfo& arp, std::uint64_t packet, std::int64_t tim
             times.pop_front();
         }
         if (times.size() >= m_options.gratuitousFloodCount) {
-            raise(kFlood, fmt::format("packet {}: {} gratuitous ARPs from {} for {} within {} s",
-                                      packet, times.size(), arp.senderMac.toString(),
-                                      arp.senderIp.toString(),
-                                      m_options.gratuitousFloodWindowUs / 1'000'000));
+            raise(kFlood,
+                  fmt::format("packet {}: {} gratuitous ARPs from {} for {} within {} s", packet,
+                              times.size(), arp.senderMac.toString(), arp.senderIp.toString(),
+                              m_options.gratuitousFloodWindowUs / 1'000'000));
         }
     }
 }

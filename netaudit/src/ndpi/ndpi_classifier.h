@@ -28,8 +28,8 @@ private:
 };
 
 struct NdpiVerdict {
-    bool done = false;            // stop feeding this flow
-    std::string label;            // "TLS.AnyDesk"; empty while unknown
+    bool done = false;                    // stop feeding this flow
+    std::string label;                    // "TLS.AnyDesk"; empty while unknown
     std::optional<std::size_t> appIndex;  // signature-table app nDPI's label means
 };
 

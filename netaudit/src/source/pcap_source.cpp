@@ -27,15 +27,15 @@ tl::expected<void, Error> applyFilter(pcap_t* handle, const std::string& filter,
     }
     bpf_program program{};
     if (pcap_compile(handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        return tl::unexpected(Error{ErrorCode::kBadFilter,
-                                    fmt::format("{}: filter '{}': {}", what, filter,
-                                                pcap_geterr(handle))});
+        return tl::unexpected(
+            Error{ErrorCode::kBadFilter,
+                  fmt::format("{}: filter '{}': {}", what, filter, pcap_geterr(handle))});
     }
     const int rc = pcap_setfilter(handle, &program);
     pcap_freecode(&program);
     if (rc != 0) {
-        return tl::unexpected(Error{ErrorCode::kBadFilter, fmt::format("{}: {}", what,
-                                                                       pcap_geterr(handle))});
+        return tl::unexpected(
+            Error{ErrorCode::kBadFilter, fmt::format("{}: {}", what, pcap_geterr(handle))});
     }
     return {};
 }
@@ -82,10 +82,9 @@ public:
         if (rc == PCAP_ERROR_BREAK) {
             return NextResult::kEnd;
         }
-        return tl::unexpected(Error{
-            ErrorCode::kCaptureReadFailed,
-            fmt::format("{}: after packet {}: {}", m_description, m_count,
-                        pcap_geterr(m_handle.get()))});
+        return tl::unexpected(Error{ErrorCode::kCaptureReadFailed,
+                                    fmt::format("{}: after packet {}: {}", m_description, m_count,
+                                                pcap_geterr(m_handle.get()))});
     }
 
     int linkType() const override { return m_linkType; }
@@ -110,15 +109,16 @@ tl::expected<std::unique_ptr<PacketSource>, Error> openCaptureFile(const std::st
                                                                    const std::string& bpfFilter) {
     struct stat info {};
     if (stat(path.c_str(), &info) != 0) {
-        return tl::unexpected(Error{ErrorCode::kFileNotFound, fmt::format("{}: no such file", path)});
+        return tl::unexpected(
+            Error{ErrorCode::kFileNotFound, fmt::format("{}: no such file", path)});
     }
     char errbuf[PCAP_ERRBUF_SIZE] = {};
-    PcapHandle handle(pcap_open_offline_with_tstamp_precision(
-        path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf));
+    PcapHandle handle(
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf));
     if (!handle) {
-        return tl::unexpected(Error{ErrorCode::kCaptureOpenFailed,
-                                    fmt::format("{}: not a readable pcap/pcapng file: {}", path,
-                                                errbuf)});
+        return tl::unexpected(
+            Error{ErrorCode::kCaptureOpenFailed,
+                  fmt::format("{}: not a readable pcap/pcapng file: {}", path, errbuf)});
     }
     const int linkType = pcap_datalink(handle.get());
     if (!isSupportedLinkType(linkType)) {
@@ -139,9 +139,9 @@ tl::expected<std::unique_ptr<PacketSource>, Error> openLiveCapture(const LiveOpt
         return tl::unexpected(Error{ErrorCode::kInvalidArgument, "no capture interface given"});
     }
     if (options.snapLength < 64 || options.snapLength > 262144) {
-        return tl::unexpected(Error{ErrorCode::kInvalidArgument,
-                                    fmt::format("snap length {} outside 64..262144",
-                                                options.snapLength)});
+        return tl::unexpected(
+            Error{ErrorCode::kInvalidArgument,
+                  fmt::format("snap length {} outside 64..262144", options.snapLength)});
     }
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     PcapHandle handle(pcap_create(options.interfaceName.c_str(), errbuf));
@@ -164,9 +164,9 @@ tl::expected<std::unique_ptr<PacketSource>, Error> openLiveCapture(const LiveOpt
     }
     const int linkType = pcap_datalink(handle.get());
     if (!isSupportedLinkType(linkType)) {
-        return tl::unexpected(Error{ErrorCode::kUnsupportedLinkType,
-                                    fmt::format("{}: link type {} is not supported",
-                                                options.interfaceName, linkType)});
+        return tl::unexpected(Error{
+            ErrorCode::kUnsupportedLinkType,
+            fmt::format("{}: link type {} is not supported", options.interfaceName, linkType)});
     }
     if (auto ok = applyFilter(handle.get(), options.bpfFilter, options.interfaceName); !ok) {
         return tl::unexpected(ok.error());

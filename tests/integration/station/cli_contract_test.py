@@ -153,6 +153,44 @@ class CliContract(unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertEqual(json.loads(out), {"items": []})
 
+    def test_netaudit_pcap_report_exit_codes_and_storage(self):
+        pcaps = os.path.join(SOURCE, "..", "shared", "data", "pcap")
+        code, out, err = run("--json", "netaudit", "pcap", os.path.join(pcaps, "ndpi-anydesk.pcapng"))
+        self.assertEqual(code, 1, err)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema("netaudit-report.schema.json"))
+        self.assertEqual({f["app"] for f in doc["findings"]}, {"anydesk"})
+        code, out, err = run("--json", "netaudit", "pcap", os.path.join(pcaps, "ndpi-dns.pcap"))
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["findings"], [])
+        broken = os.path.join(self.dir, "broken.pcap")
+        with open(os.path.join(pcaps, "ndpi-teamviewer.pcap"), "rb") as src:
+            data = src.read()
+        with open(broken, "wb") as dst:
+            dst.write(data[:24 + 16 + 74 + 16 + 10])
+        code, out, err = run("--json", "netaudit", "pcap", broken)
+        self.assertEqual(code, 3, err)
+        self.assertIn("after packet 1", json.loads(out)["error"]["detail"])
+        code, out, err = run("netaudit", "pcap", os.path.join(pcaps, "ndpi-teamviewer.pcap"), "--csv")
+        self.assertEqual(code, 1, err)
+        self.assertTrue(out.startswith("kind,ip,mac,app,packet,first_seen,last_seen,evidence\n"))
+        self.assertIn("teamviewer", out)
+        # With --period the filed machines are the registry and the findings are stored.
+        self.demo()
+        code, out, err = run("--db", self.db, "--json", "netaudit", "pcap",
+                             os.path.join(pcaps, "ndpi-teamviewer.pcap"), "--period", "2026-DG-011")
+        self.assertEqual(code, 1, err)
+        kinds = {f["kind"] for f in json.loads(out)["findings"]}
+        self.assertIn("missing_device", kinds)
+        self.assertIn("remote_control", kinds)
+        with sqlite3.connect(self.db) as db:
+            stored = db.execute("SELECT count(*) FROM lan_finding").fetchone()[0]
+            logged = db.execute("SELECT count(*) FROM event_log WHERE kind = 'netaudit.audit'").fetchone()[0]
+        self.assertEqual(stored, len(json.loads(out)["findings"]))
+        self.assertEqual(logged, 1)
+        code, _, err = run("--db", self.db, "log", "verify")
+        self.assertEqual(code, 0, err)
+
     def test_chinese_is_the_default(self):
         self.demo()
         env = {k: v for k, v in os.environ.items() if k not in ("EXAMGUARD_LANG", "LANG", "LC_ALL",

@@ -64,7 +64,8 @@ struct RemoteCase {
 };
 
 std::string testName(std::string name) {
-    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
     return name;
 }
 
@@ -92,13 +93,14 @@ TEST_P(RemoteControlCapture, YieldsItsAppWithExactEvidence) {
     EXPECT_TRUE(report.anomalies.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    SharedCaptures, RemoteControlCapture,
-    ::testing::Values(RemoteCase{"ndpi-teamviewer.pcap", "teamviewer"},
-                      RemoteCase{"ndpi-anydesk.pcapng", "anydesk"},
-                      RemoteCase{"ndpi-rdp.pcap", "rdp"}, RemoteCase{"ndpi-rdp_over_tls.pcap", "rdp"},
-                      RemoteCase{"ndpi-vnc.pcap", "vnc"}, RemoteCase{"ndpi-radmin3.pcapng", "radmin"}),
-    remoteCaseName);
+INSTANTIATE_TEST_SUITE_P(SharedCaptures, RemoteControlCapture,
+                         ::testing::Values(RemoteCase{"ndpi-teamviewer.pcap", "teamviewer"},
+                                           RemoteCase{"ndpi-anydesk.pcapng", "anydesk"},
+                                           RemoteCase{"ndpi-rdp.pcap", "rdp"},
+                                           RemoteCase{"ndpi-rdp_over_tls.pcap", "rdp"},
+                                           RemoteCase{"ndpi-vnc.pcap", "vnc"},
+                                           RemoteCase{"ndpi-radmin3.pcapng", "radmin"}),
+                         remoteCaseName);
 
 class OrdinaryCapture : public ::testing::TestWithParam<const char*> {};
 
@@ -196,7 +198,8 @@ std::vector<test::Frame> splitSegment(const test::Frame& frame, std::size_t size
         const std::size_t n = std::min(size, p.payloadLength - off);
         test::Frame piece;
         piece.timestampUs = frame.timestampUs;
-        piece.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<long>(headerBytes));
+        piece.bytes.assign(frame.bytes.begin(),
+                           frame.bytes.begin() + static_cast<long>(headerBytes));
         piece.bytes.insert(piece.bytes.end(), p.payload + off, p.payload + off + n);
         const std::size_t ipTotal = headerBytes - ipOffset + n;
         piece.bytes[ipOffset + 2] = static_cast<std::uint8_t>(ipTotal >> 8);
@@ -251,8 +254,7 @@ struct ExpectedFlow {
 
 std::vector<ExpectedFlow> readGroundTruth(const std::string& path) {
     std::ifstream in(path);
-    const std::regex line(
-        R"(^\s+\d+\s+(TCP|UDP) (\S+) <-> (\S+) .*?\[proto: [0-9.]+/([^\]]+)\])");
+    const std::regex line(R"(^\s+\d+\s+(TCP|UDP) (\S+) <-> (\S+) .*?\[proto: [0-9.]+/([^\]]+)\])");
     std::vector<ExpectedFlow> out;
     std::string text;
     while (std::getline(in, text)) {
@@ -401,9 +403,9 @@ RegistryEntry entry(const char* seat, const char* host, const char* mac, const c
 
 TEST(AuditRegistry, MatchingRegistryGivesNoFindings) {
     AuditOptions options;
-    options.registry = std::vector<RegistryEntry>{
-        entry("A01", "EXAM-PC01", "00:16:ce:6e:8b:24", "192.168.0.114"),
-        entry("GW", "gateway", "00:13:46:0b:22:ba", "192.168.0.1")};
+    options.registry =
+        std::vector<RegistryEntry>{entry("A01", "EXAM-PC01", "00:16:ce:6e:8b:24", "192.168.0.114"),
+                                   entry("GW", "gateway", "00:13:46:0b:22:ba", "192.168.0.1")};
     const auto report = audit(capture("chrissanders-arp_resolution.pcapng"), options);
     EXPECT_TRUE(report.findings.empty());
     const Host* pc = hostWithMac(report, "00:16:ce:6e:8b:24");
@@ -414,7 +416,7 @@ TEST(AuditRegistry, MatchingRegistryGivesNoFindings) {
 TEST(AuditRegistry, MissingUnregisteredAndMismatch) {
     AuditOptions options;
     options.registry = std::vector<RegistryEntry>{
-        entry("A01", "EXAM-PC01", "00:16:ce:6e:8b:24", "192.168.0.50"),  // filed MAC, other IP
+        entry("A01", "EXAM-PC01", "00:16:ce:6e:8b:24", "192.168.0.50"),   // filed MAC, other IP
         entry("A02", "EXAM-PC02", "00:1b:21:3a:50:11", "192.168.0.102"),  // never seen
     };
     const auto report = audit(capture("chrissanders-arp_resolution.pcapng"), options);

@@ -139,8 +139,8 @@ TEST(Decoders, DnsQueryAndAnswer) {
 
 TEST(Decoders, DnsCompressionLoopIsCounted) {
     // Header with one question whose name is a pointer to itself (offset 12).
-    const std::vector<std::uint8_t> msg = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00,
-                                           0x00, 0x00, 0x00, 0x00, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01};
+    const std::vector<std::uint8_t> msg = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                           0x00, 0x00, 0x00, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01};
     proto::DnsMessage dns;
     AnomalyCounters a;
     EXPECT_FALSE(proto::decodeDns(msg.data(), msg.size(), dns, a));
@@ -200,7 +200,8 @@ TEST(Decoders, TlsClientHelloWholeAndByteByByte) {
     ASSERT_FALSE(hello.empty());
     AnomalyCounters a;
     proto::TlsClientHello out;
-    ASSERT_EQ(proto::parseTlsClientHello(hello.data(), hello.size(), out, a), proto::ParseStatus::kOk);
+    ASSERT_EQ(proto::parseTlsClientHello(hello.data(), hello.size(), out, a),
+              proto::ParseStatus::kOk);
     EXPECT_EQ(out.serverName, "www.ntop.org");
     EXPECT_FALSE(out.alpn.empty());
     // Every shorter prefix is "need more", never a wrong answer or an anomaly.

@@ -39,9 +39,9 @@ TEST(CaptureFile, EveryLinkTypeInSharedData) {
         int linkType;
         std::uint64_t packets;
     };
-    for (const Case& c : {Case{"ndpi-rdp.pcap", DLT_NULL, 20}, Case{"ndpi-teamviewer.pcap", DLT_EN10MB, 352},
-                          Case{"ndpi-anydesk.pcapng", DLT_EN10MB, 174},
-                          Case{"zeek-dhcp.pcap", DLT_EN10MB, 9}}) {
+    for (const Case& c :
+         {Case{"ndpi-rdp.pcap", DLT_NULL, 20}, Case{"ndpi-teamviewer.pcap", DLT_EN10MB, 352},
+          Case{"ndpi-anydesk.pcapng", DLT_EN10MB, 174}, Case{"zeek-dhcp.pcap", DLT_EN10MB, 9}}) {
         auto source = openCaptureFile(capture(c.file));
         ASSERT_TRUE(source) << c.file;
         EXPECT_EQ((*source)->linkType(), c.linkType) << c.file;
@@ -112,11 +112,12 @@ TEST_F(BrokenFile, CorruptMagicIsNotACapture) {
 
 TEST_F(BrokenFile, PcapCutMidPacketReportsWhere) {
     AuditOptions options;
-    options.captureFile = derive("ndpi-teamviewer.pcap", 24 + 16 + 100).string();
+    // The first record is 74 bytes: the cut falls 10 bytes into the second packet's data.
+    options.captureFile = derive("ndpi-teamviewer.pcap", 24 + 16 + 74 + 16 + 10).string();
     auto report = auditCaptureFile(options);
     ASSERT_FALSE(report);
     EXPECT_EQ(report.error().code, ErrorCode::kCaptureReadFailed);
-    EXPECT_NE(report.error().detail.find("after packet 0"), std::string::npos)
+    EXPECT_NE(report.error().detail.find("after packet 1"), std::string::npos)
         << report.error().detail;
     EXPECT_NE(report.error().detail.find("truncated"), std::string::npos) << report.error().detail;
 }
@@ -188,7 +189,8 @@ TEST(LiveCapture, LoopbackSeesOurDatagram) {
         auto r = (*source)->next(packet);
         ASSERT_TRUE(r) << r.error().detail;
         if (*r == NextResult::kPacket) {
-            const std::string bytes(reinterpret_cast<const char*>(packet.data), packet.capturedLength);
+            const std::string bytes(reinterpret_cast<const char*>(packet.data),
+                                    packet.capturedLength);
             seen = bytes.find("netaudit-live-test") != std::string::npos;
         }
     }

@@ -51,7 +51,8 @@ TEST(Registry, ErrorsNameLineAndValue) {
     ASSERT_FALSE(shortRow);
     EXPECT_NE(shortRow.error().detail.find("line 2"), std::string::npos);
 
-    auto unterminated = parseRegistryCsv("seat,hostname,mac,ip\n\"A01,PC,00:1b:21:3a:50:10,1.2.3.4\n");
+    auto unterminated =
+        parseRegistryCsv("seat,hostname,mac,ip\n\"A01,PC,00:1b:21:3a:50:10,1.2.3.4\n");
     ASSERT_FALSE(unterminated);
     EXPECT_NE(unterminated.error().detail.find("unterminated"), std::string::npos);
 

@@ -73,10 +73,12 @@ TEST(Signatures, Matching) {
 }
 
 TEST(Signatures, BadTablesAreRejectedWithReasons) {
-    for (const char* text : {"", "{}", R"({"apps": []})", R"({"apps": [{"name": "x"}]})",
-                             R"({"apps": [{"app": "x", "payloads": [{"id": "r", "match": [{"offset": 0, "hex": "zz"}]}]}]})",
-                             R"({"apps": [{"app": "x", "ports": [{"first": 9, "last": 1}]}]})",
-                             R"({"apps": [{"app": "x", "ports": [{"transport": "sctp", "port": 1}]}]})"}) {
+    for (
+        const char* text :
+        {"", "{}", R"({"apps": []})", R"({"apps": [{"name": "x"}]})",
+         R"({"apps": [{"app": "x", "payloads": [{"id": "r", "match": [{"offset": 0, "hex": "zz"}]}]}]})",
+         R"({"apps": [{"app": "x", "ports": [{"first": 9, "last": 1}]}]})",
+         R"({"apps": [{"app": "x", "ports": [{"transport": "sctp", "port": 1}]}]})"}) {
         auto table = SignatureTable::fromJson(text);
         ASSERT_FALSE(table) << text;
         EXPECT_EQ(table.error().code, ErrorCode::kSignaturesInvalid);

@@ -53,7 +53,8 @@ void writePcap(const std::filesystem::path& path, int linkType, const std::vecto
 }
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "netaudit-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "netaudit-test-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }

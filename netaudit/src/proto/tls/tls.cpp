@@ -182,8 +182,7 @@ ParseStatus parseTlsServerHandshake(const std::uint8_t* data, std::size_t length
         }
         return ParseStatus::kOk;
     }
-    return collected == Collect::kNeedMore ? ParseStatus::kNeedMore
-                                           : ParseStatus::kNotThisProtocol;
+    return collected == Collect::kNeedMore ? ParseStatus::kNeedMore : ParseStatus::kNotThisProtocol;
 }
 
 }  // namespace examguard::netaudit::proto

@@ -12,14 +12,14 @@ namespace examguard::netaudit::proto {
 
 struct TlsClientHello {
     std::uint16_t recordVersion = 0;
-    std::string serverName;          // SNI host_name
-    std::vector<std::string> alpn;   // protocol names in offered order
+    std::string serverName;         // SNI host_name
+    std::vector<std::string> alpn;  // protocol names in offered order
 };
 
 struct TlsServerHandshake {
     bool sawServerHello = false;
-    std::string certCommonName;      // subject CN of the first (leaf) certificate
-    std::string certOrganization;    // subject O
+    std::string certCommonName;    // subject CN of the first (leaf) certificate
+    std::string certOrganization;  // subject O
 };
 
 // Reassembled client stream starting with TLS records. A ClientHello spread over several TCP

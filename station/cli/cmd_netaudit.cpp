@@ -1,0 +1,345 @@
+// examguard netaudit pcap|live: the LAN audit of the exam network (REQUIREMENTS NET-1..NET-3)
+// over a capture file or a live interface; with --period the findings go into the station
+// store through the event log.
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "netaudit/audit.h"
+#include "station/crypto.h"
+#include "station/i18n.h"
+
+namespace examguard::cli {
+
+using station::i18n::tr;
+using station::i18n::trf;
+namespace na = examguard::netaudit;
+
+namespace {
+
+struct NetauditOptions {
+    std::string file;
+    std::string iface;
+    std::string registry;
+    std::string filter;
+    std::string period;
+    std::vector<std::string> gateways;
+    std::vector<std::string> allow;
+    double duration = 0;
+    bool csv = false;
+    bool flows = false;
+};
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void onSignal(int) {
+    g_stop = true;
+}
+
+station::ErrorCode toStationCode(na::ErrorCode code) {
+    switch (code) {
+        case na::ErrorCode::kFileNotFound:
+        case na::ErrorCode::kCaptureOpenFailed:
+        case na::ErrorCode::kCaptureReadFailed:
+        case na::ErrorCode::kUnsupportedLinkType:
+        case na::ErrorCode::kRegistryInvalid:
+        case na::ErrorCode::kSignaturesInvalid:
+            return station::ErrorCode::BadInput;
+        case na::ErrorCode::kBadFilter:
+        case na::ErrorCode::kInvalidArgument:
+            return station::ErrorCode::Invalid;
+        default:
+            return station::ErrorCode::Io;
+    }
+}
+
+std::string formatTime(std::int64_t us) {
+    if (us <= 0) {
+        return "";
+    }
+    return station::formatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(us)));
+}
+
+// The filed machines of the period's site, as the audit's registry.
+station::Expected<std::vector<na::RegistryEntry>> registryOfPeriod(station::Station& station,
+                                                                   std::int64_t periodId) {
+    auto stmt = station.db().prepare(
+        "SELECT m.seat, coalesce(m.hostname, ''), m.mac, m.ip FROM machine m JOIN room r ON r.id "
+        "= m.room_id JOIN period p ON p.site_id = r.site_id WHERE p.id = ? ORDER BY m.id");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, periodId);
+    std::vector<na::RegistryEntry> entries;
+    std::optional<std::string> bad;
+    auto done = stmt->forEachRow([&](station::Statement& row) {
+        auto mac = na::MacAddress::parse(row.columnText(2));
+        auto ip = na::IpAddress::parse(row.columnText(3));
+        if (!mac || !ip) {
+            bad = row.columnText(0);
+            return;
+        }
+        entries.push_back({row.columnText(0), row.columnText(1), *mac, *ip});
+    });
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    if (bad) {
+        return station::fail(station::ErrorCode::Invalid,
+                             fmt::format("the filed machine at seat {} has no valid MAC/IP", *bad));
+    }
+    return entries;
+}
+
+station::Expected<std::int64_t> periodIdOf(station::Station& station, const std::string& code) {
+    auto stmt = station.db().prepare("SELECT id FROM period WHERE code = ?");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, code);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return station::fail(station::ErrorCode::NotFound,
+                             fmt::format("there is no period {}", code));
+    }
+    return stmt->columnInt(0);
+}
+
+// All findings of one audit, and one log entry naming them, in one transaction.
+station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
+                                              const na::AuditReport& report, bool live,
+                                              const std::string& reportSha256) {
+    auto txn = station::Transaction::begin(station.db());
+    if (!txn) {
+        return tl::unexpected(txn.error());
+    }
+    std::map<std::string, std::string> seatOfMac;
+    for (const auto& h : report.hosts) {
+        if (h.seat) {
+            seatOfMac[h.mac.toString()] = *h.seat;
+        }
+    }
+    std::map<std::string, int> byKind;
+    for (const auto& f : report.findings) {
+        auto insert = station.db().prepare(
+            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
+            "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!insert) {
+            return tl::unexpected(insert.error());
+        }
+        const std::optional<std::string> mac =
+            f.mac ? std::optional(f.mac->toString()) : std::nullopt;
+        std::optional<std::string> seat;
+        if (mac && seatOfMac.count(*mac)) {
+            seat = seatOfMac[*mac];
+        }
+        const std::string first = formatTime(f.firstSeenUs);
+        insert->bind(1, periodId)
+            .bind(2, std::string(live ? "lan_active" : "lan_passive"))
+            .bind(3, std::string(na::findingKindName(f.kind)))
+            .bind(4, f.app)
+            .bind(5, f.ip ? std::optional(f.ip->toString()) : std::nullopt)
+            .bind(6, mac)
+            .bind(7, seat)
+            .bind(8, f.evidence)
+            .bind(9, first.empty() ? station::formatUtc(station.clock().now()) : first)
+            .bind(10, f.lastSeenUs > 0 ? formatTime(f.lastSeenUs)
+                                       : station::formatUtc(station.clock().now()));
+        if (auto r = insert->run(); !r) {
+            return tl::unexpected(r.error());
+        }
+        ++byKind[std::string(na::findingKindName(f.kind))];
+    }
+    auto logged = station.log().append({cliActor(),
+                                        "netaudit.audit",
+                                        periodId,
+                                        {{"source", report.source},
+                                         {"packets", report.packets},
+                                         {"hosts", report.hosts.size()},
+                                         {"findings", byKind},
+                                         {"report_sha256", reportSha256}}});
+    if (!logged) {
+        return tl::unexpected(logged.error());
+    }
+    if (auto r = txn->commit(); !r) {
+        return tl::unexpected(r.error());
+    }
+    return logged->seq;
+}
+
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) {
+        return s;
+    }
+    std::string out = "\"";
+    for (char c : s) {
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return out + "\"";
+}
+
+void printTable(const na::AuditReport& report) {
+    std::cout << trf("{} packets from {}; {} hosts; {} findings.", report.packets, report.source,
+                     report.hosts.size(), report.findings.size())
+              << "\n\n";
+    std::cout << fmt::format("{:<18} {:<6} {:<32} {}\n", tr("MAC"), tr("SEAT"), tr("IP ADDRESSES"),
+                             tr("HOST NAMES"));
+    for (const auto& h : report.hosts) {
+        std::string ips, names;
+        for (const auto& ip : h.ips) {
+            ips += (ips.empty() ? "" : " ") + ip.toString();
+        }
+        for (const auto& n : h.hostnames) {
+            names += (names.empty() ? "" : " ") + n;
+        }
+        std::cout << fmt::format("{:<18} {:<6} {:<32} {}\n", h.mac.toString(), h.seat.value_or("-"),
+                                 ips, names);
+    }
+    if (!report.findings.empty()) {
+        std::cout << '\n' << tr("Findings:") << '\n';
+    }
+    for (const auto& f : report.findings) {
+        std::cout << fmt::format("  {:<22} {:<16} {:<18} {:<14} #{}\n    {}\n",
+                                 na::findingKindName(f.kind), f.ip ? f.ip->toString() : "-",
+                                 f.mac ? f.mac->toString() : "-", f.app.value_or("-"), f.packet,
+                                 f.evidence);
+    }
+    if (!report.anomalies.empty()) {
+        std::string list;
+        for (const auto& [name, count] : report.anomalies) {
+            list += fmt::format("{}{}={}", list.empty() ? "" : ", ", name, count);
+        }
+        std::cout << '\n' << trf("Malformed packets skipped: {}", list) << '\n';
+    }
+}
+
+void printCsv(const na::AuditReport& report) {
+    std::cout << "kind,ip,mac,app,packet,first_seen,last_seen,evidence\n";
+    for (const auto& f : report.findings) {
+        std::cout << fmt::format("{},{},{},{},{},{},{},{}\n", na::findingKindName(f.kind),
+                                 f.ip ? f.ip->toString() : "", f.mac ? f.mac->toString() : "",
+                                 f.app.value_or(""), f.packet, formatTime(f.firstSeenUs),
+                                 formatTime(f.lastSeenUs), csvField(f.evidence));
+    }
+}
+
+int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
+    na::AuditOptions options;
+    options.captureFile = o.file;
+    options.bpfFilter = o.filter;
+    options.live.interfaceName = o.iface;
+    options.live.bpfFilter = o.filter;
+    options.includeFlows = o.flows;
+    options.stopFlag = &g_stop;
+    options.duration = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration * 1000));
+    for (const auto& text : o.gateways) {
+        auto ip = na::IpAddress::parse(text);
+        if (!ip) {
+            return ctx.reportError({station::ErrorCode::BadInput,
+                                    fmt::format("--gateway {}: not an IP address", text)});
+        }
+        options.gatewayIps.push_back(*ip);
+    }
+    for (const auto& text : o.allow) {
+        auto net = na::IpNetwork::parse(text);
+        if (!net) {
+            return ctx.reportError(
+                {station::ErrorCode::BadInput, fmt::format("--allow {}: not a network", text)});
+        }
+        options.egressAllowlist.push_back(*net);
+    }
+    std::optional<station::Station> station;
+    std::optional<std::int64_t> periodId;
+    if (!o.period.empty()) {
+        auto opened = ctx.openStation();
+        if (!opened) {
+            return ctx.reportError(opened.error());
+        }
+        station.emplace(std::move(*opened));
+        auto id = periodIdOf(*station, o.period);
+        if (!id) {
+            return ctx.reportError(id.error());
+        }
+        periodId = *id;
+        if (o.registry.empty()) {
+            auto filed = registryOfPeriod(*station, *periodId);
+            if (!filed) {
+                return ctx.reportError(filed.error());
+            }
+            options.registry = std::move(*filed);
+        }
+    }
+    options.registryCsvPath = o.registry;
+    if (live) {
+        g_stop = false;
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    auto report = live ? na::auditLive(options) : na::auditCaptureFile(options);
+    if (!report) {
+        return ctx.reportError({toStationCode(report.error().code), report.error().detail});
+    }
+    const nlohmann::json doc = na::toJson(*report, o.flows);
+    if (station) {
+        const std::string sha = station::sha256Hex(doc.dump());
+        auto seq = storeFindings(*station, *periodId, *report, live, sha);
+        if (!seq) {
+            return ctx.reportError(seq.error());
+        }
+        if (!ctx.json && !o.csv) {
+            std::cerr << trf("{} findings stored for period {} (event log entry {}).",
+                             report->findings.size(), o.period, *seq)
+                      << '\n';
+        }
+    }
+    if (ctx.json) {
+        ctx.printJson(doc);
+    } else if (o.csv) {
+        printCsv(*report);
+    } else {
+        printTable(*report);
+    }
+    return report->findings.empty() ? kExitOk : kExitProblem;
+}
+
+void addCommon(CLI::App* cmd, NetauditOptions& o) {
+    cmd->add_option("--registry", o.registry,
+                    tr("Machine registry CSV (seat,hostname,mac,ip); default with --period: the "
+                       "filed machines"));
+    cmd->add_option("--period", o.period, tr("Store the findings for this period"));
+    cmd->add_option("--filter", o.filter, tr("BPF filter, as in tcpdump"));
+    cmd->add_option("--gateway", o.gateways,
+                    tr("Gateway IP that must never change MAC (repeatable)"));
+    cmd->add_option("--allow", o.allow,
+                    tr("Allowed destination network for exam PCs, e.g. 10.1.0.10/32 (repeatable)"));
+    cmd->add_flag("--csv", o.csv, tr("Print the findings as CSV"));
+    cmd->add_flag("--flows", o.flows, tr("Include every flow in the JSON report"));
+}
+
+}  // namespace
+
+void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
+    auto* netaudit = app.add_subcommand(
+        "netaudit", tr("LAN audit: filed machines, ARP spoofing, remote-control software"));
+    netaudit->require_subcommand(1);
+    auto o = std::make_shared<NetauditOptions>();
+    auto* pcap = netaudit->add_subcommand("pcap", tr("Audit a capture file (pcap or pcapng)"));
+    pcap->add_option("FILE", o->file, tr("Capture file"))->required();
+    addCommon(pcap, *o);
+    pcap->callback([&ctx, &exitCode, o] { exitCode = runAudit(ctx, *o, false); });
+
+    auto* live = netaudit->add_subcommand(
+        "live", tr("Watch a live interface until the duration ends or Ctrl-C"));
+    live->add_option("-i,--iface", o->iface, tr("Network interface"))->required();
+    live->add_option("--duration", o->duration,
+                     tr("Seconds to watch (default: until interrupted)"));
+    addCommon(live, *o);
+    live->callback([&ctx, &exitCode, o] { exitCode = runAudit(ctx, *o, true); });
+}
+
+}  // namespace examguard::cli
