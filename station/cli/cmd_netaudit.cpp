@@ -286,7 +286,9 @@ int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
     }
     const nlohmann::json doc = na::toJson(*report, o.flows);
     if (station) {
-        const std::string sha = station::sha256Hex(doc.dump());
+        // Names and evidence come from packets and may be invalid UTF-8.
+        const std::string sha =
+            station::sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         auto seq = storeFindings(*station, *periodId, *report, live, sha);
         if (!seq) {
             return ctx.reportError(seq.error());
