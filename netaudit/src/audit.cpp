@@ -434,15 +434,30 @@ private:
         }
     }
 
-    // The host a flow finding is about: the local end, the client when both are local.
-    void flowHost(const Flow& flow, IpAddress& ip, std::optional<MacAddress>& mac) const {
+    using HostRef = std::pair<IpAddress, std::optional<MacAddress>>;
+
+    // The hosts a flow finding is about. A flow to the app's own port on a local server means
+    // that server runs the app (a VNC or RDP server on an exam PC): it is named, and so is a
+    // local client controlling it. Otherwise (a name, certificate or ALPN of the vendor's
+    // cloud) the local client is named; the server only when it is the only local end.
+    std::vector<HostRef> flowHosts(const Flow& flow) const {
+        auto ref = [&](bool client) {
+            const FlowDirection& dir = flow.dir[client ? 0 : 1];
+            return HostRef{client ? flow.clientIp : flow.serverIp,
+                           dir.hasMac ? std::optional(dir.mac) : std::nullopt};
+        };
         const bool clientLocal = isLocal(flow.clientIp);
-        const bool useClient = clientLocal || !isLocal(flow.serverIp);
-        ip = useClient ? flow.clientIp : flow.serverIp;
-        const FlowDirection& dir = flow.dir[useClient ? 0 : 1];
-        if (dir.hasMac) {
-            mac = dir.mac;
+        const bool serverLocal = isLocal(flow.serverIp);
+        const bool serverRunsApp =
+            flow.portMatch && flow.portMatch->appIndex == flow.detection->appIndex;
+        std::vector<HostRef> hosts;
+        if (serverLocal && (serverRunsApp || !clientLocal)) {
+            hosts.push_back(ref(false));
         }
+        if (clientLocal || !serverLocal) {
+            hosts.push_back(ref(true));
+        }
+        return hosts;
     }
 
     void remoteControlFindings(std::vector<Finding>& findings) const {
@@ -458,26 +473,25 @@ private:
             return a->detection->packet < b->detection->packet;
         });
         for (const Flow* flow : flows) {
-            IpAddress ip;
-            std::optional<MacAddress> mac;
-            flowHost(*flow, ip, mac);
-            auto [it, inserted] = grouped.try_emplace({flow->detection->appIndex, ip});
-            Finding& f = it->second.first;
-            if (inserted) {
-                f.kind = FindingKind::kRemoteControl;
-                f.ip = ip;
-                f.mac = mac;
-                f.app = m_table.apps()[flow->detection->appIndex].app;
-                f.evidence = flow->detection->evidence;
-                f.flow = flow->describe();
-                f.packet = flow->detection->packet;
-                f.firstSeenUs = flow->firstSeenUs;
-                f.lastSeenUs = flow->lastSeenUs;
-            } else {
-                f.firstSeenUs = std::min(f.firstSeenUs, flow->firstSeenUs);
-                f.lastSeenUs = std::max(f.lastSeenUs, flow->lastSeenUs);
+            for (const auto& [ip, mac] : flowHosts(*flow)) {
+                auto [it, inserted] = grouped.try_emplace({flow->detection->appIndex, ip});
+                Finding& f = it->second.first;
+                if (inserted) {
+                    f.kind = FindingKind::kRemoteControl;
+                    f.ip = ip;
+                    f.mac = mac;
+                    f.app = m_table.apps()[flow->detection->appIndex].app;
+                    f.evidence = flow->detection->evidence;
+                    f.flow = flow->describe();
+                    f.packet = flow->detection->packet;
+                    f.firstSeenUs = flow->firstSeenUs;
+                    f.lastSeenUs = flow->lastSeenUs;
+                } else {
+                    f.firstSeenUs = std::min(f.firstSeenUs, flow->firstSeenUs);
+                    f.lastSeenUs = std::max(f.lastSeenUs, flow->lastSeenUs);
+                }
+                ++it->second.second;
             }
-            ++it->second.second;
         }
         for (auto& [key, value] : grouped) {
             if (value.second > 1) {

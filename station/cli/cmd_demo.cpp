@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "demo_checkins.h"
+#include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/i18n.h"
 #include "station/period_import.h"
@@ -17,6 +18,7 @@ namespace embedded {
 extern const std::string_view kDemoPlan;
 extern const std::string_view kDemoRoster;
 extern const std::string_view kDemoMachines;
+extern const std::string_view kDemoCapture;
 }  // namespace embedded
 
 using station::i18n::tr;
@@ -124,12 +126,50 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
     }
     summary["checkins"] = *checkins;
 
-    // 4. The event log, verified end to end.
+    // 4. The LAN audit of a capture of the exam network, against the filed machines.
+    const fs::path capture = dir / "plan" / "demo-lan.pcap";
+    if (auto r = writeFile(capture, embedded::kDemoCapture); !r) {
+        return ctx.reportError(r.error());
+    }
+    auto filed = registryOfPeriod(*station, s.periodId);
+    if (!filed) {
+        return ctx.reportError(filed.error());
+    }
+    netaudit::AuditOptions audit;
+    audit.captureFile = capture.string();
+    audit.registry = std::move(*filed);
+    auto report = netaudit::auditCaptureFile(audit);
+    if (!report) {
+        return ctx.reportError({station::ErrorCode::BadInput, report.error().detail});
+    }
+    const nlohmann::json auditJson = netaudit::toJson(*report);
+    if (auto stored = storeFindings(*station, s.periodId, *report, false,
+                                    station::sha256Hex(auditJson.dump(
+                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)));
+        !stored) {
+        return ctx.reportError(stored.error());
+    }
+    out << trf("4. LAN audit of a capture of the exam network: {} packets, {} hosts, {} findings:",
+               report->packets, report->hosts.size(), report->findings.size())
+        << '\n';
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : report->findings) {
+        out << fmt::format("   - {:<20} {:<14} {}\n", netaudit::findingKindName(f.kind),
+                           f.ip ? f.ip->toString() : "-", f.app.value_or(""));
+        findings.push_back(
+            {{"kind", netaudit::findingKindName(f.kind)},
+             {"ip", f.ip ? nlohmann::json(f.ip->toString()) : nlohmann::json(nullptr)},
+             {"app", f.app ? nlohmann::json(*f.app) : nlohmann::json(nullptr)}});
+    }
+    summary["netaudit"] = {
+        {"packets", report->packets}, {"hosts", report->hosts.size()}, {"findings", findings}};
+
+    // 5. The event log, verified end to end.
     auto verified = station->log().verify();
     if (!verified) {
         return ctx.reportError(verified.error());
     }
-    out << trf("4. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
+    out << trf("5. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
                verified->intact ? tr("yes") : tr("NO"), verified->headSha256)
         << '\n';
     summary["log"] = {{"entries", verified->entries},

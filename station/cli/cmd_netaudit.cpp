@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "netaudit/audit.h"
+#include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/i18n.h"
 
@@ -62,37 +63,6 @@ std::string formatTime(std::int64_t us) {
     return station::formatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(us)));
 }
 
-// The filed machines of the period's site, as the audit's registry.
-station::Expected<std::vector<na::RegistryEntry>> registryOfPeriod(station::Station& station,
-                                                                   std::int64_t periodId) {
-    auto stmt = station.db().prepare(
-        "SELECT m.seat, coalesce(m.hostname, ''), m.mac, m.ip FROM machine m JOIN room r ON r.id "
-        "= m.room_id JOIN period p ON p.site_id = r.site_id WHERE p.id = ? ORDER BY m.id");
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bind(1, periodId);
-    std::vector<na::RegistryEntry> entries;
-    std::optional<std::string> bad;
-    auto done = stmt->forEachRow([&](station::Statement& row) {
-        auto mac = na::MacAddress::parse(row.columnText(2));
-        auto ip = na::IpAddress::parse(row.columnText(3));
-        if (!mac || !ip) {
-            bad = row.columnText(0);
-            return;
-        }
-        entries.push_back({row.columnText(0), row.columnText(1), *mac, *ip});
-    });
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
-    if (bad) {
-        return station::fail(station::ErrorCode::Invalid,
-                             fmt::format("the filed machine at seat {} has no valid MAC/IP", *bad));
-    }
-    return entries;
-}
-
 station::Expected<std::int64_t> periodIdOf(station::Station& station, const std::string& code) {
     auto stmt = station.db().prepare("SELECT id FROM period WHERE code = ?");
     if (!stmt) {
@@ -108,68 +78,6 @@ station::Expected<std::int64_t> periodIdOf(station::Station& station, const std:
                              fmt::format("there is no period {}", code));
     }
     return stmt->columnInt(0);
-}
-
-// All findings of one audit, and one log entry naming them, in one transaction.
-station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
-                                              const na::AuditReport& report, bool live,
-                                              const std::string& reportSha256) {
-    auto txn = station::Transaction::begin(station.db());
-    if (!txn) {
-        return tl::unexpected(txn.error());
-    }
-    std::map<std::string, std::string> seatOfMac;
-    for (const auto& h : report.hosts) {
-        if (h.seat) {
-            seatOfMac[h.mac.toString()] = *h.seat;
-        }
-    }
-    std::map<std::string, int> byKind;
-    for (const auto& f : report.findings) {
-        auto insert = station.db().prepare(
-            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
-            "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!insert) {
-            return tl::unexpected(insert.error());
-        }
-        const std::optional<std::string> mac =
-            f.mac ? std::optional(f.mac->toString()) : std::nullopt;
-        std::optional<std::string> seat;
-        if (mac && seatOfMac.count(*mac)) {
-            seat = seatOfMac[*mac];
-        }
-        const std::string first = formatTime(f.firstSeenUs);
-        insert->bind(1, periodId)
-            .bind(2, std::string(live ? "lan_active" : "lan_passive"))
-            .bind(3, std::string(na::findingKindName(f.kind)))
-            .bind(4, f.app)
-            .bind(5, f.ip ? std::optional(f.ip->toString()) : std::nullopt)
-            .bind(6, mac)
-            .bind(7, seat)
-            .bind(8, f.evidence)
-            .bind(9, first.empty() ? station::formatUtc(station.clock().now()) : first)
-            .bind(10, f.lastSeenUs > 0 ? formatTime(f.lastSeenUs)
-                                       : station::formatUtc(station.clock().now()));
-        if (auto r = insert->run(); !r) {
-            return tl::unexpected(r.error());
-        }
-        ++byKind[std::string(na::findingKindName(f.kind))];
-    }
-    auto logged = station.log().append({cliActor(),
-                                        "netaudit.audit",
-                                        periodId,
-                                        {{"source", report.source},
-                                         {"packets", report.packets},
-                                         {"hosts", report.hosts.size()},
-                                         {"findings", byKind},
-                                         {"report_sha256", reportSha256}}});
-    if (!logged) {
-        return tl::unexpected(logged.error());
-    }
-    if (auto r = txn->commit(); !r) {
-        return tl::unexpected(r.error());
-    }
-    return logged->seq;
 }
 
 std::string csvField(const std::string& s) {
@@ -324,6 +232,97 @@ void addCommon(CLI::App* cmd, NetauditOptions& o) {
 }
 
 }  // namespace
+
+station::Expected<std::vector<na::RegistryEntry>> registryOfPeriod(station::Station& station,
+                                                                   std::int64_t periodId) {
+    auto stmt = station.db().prepare(
+        "SELECT m.seat, coalesce(m.hostname, ''), m.mac, m.ip FROM machine m JOIN room r ON r.id "
+        "= m.room_id JOIN period p ON p.site_id = r.site_id WHERE p.id = ? ORDER BY m.id");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, periodId);
+    std::vector<na::RegistryEntry> entries;
+    std::optional<std::string> bad;
+    auto done = stmt->forEachRow([&](station::Statement& row) {
+        auto mac = na::MacAddress::parse(row.columnText(2));
+        auto ip = na::IpAddress::parse(row.columnText(3));
+        if (!mac || !ip) {
+            bad = row.columnText(0);
+            return;
+        }
+        entries.push_back({row.columnText(0), row.columnText(1), *mac, *ip});
+    });
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    if (bad) {
+        return station::fail(station::ErrorCode::Invalid,
+                             fmt::format("the filed machine at seat {} has no valid MAC/IP", *bad));
+    }
+    return entries;
+}
+
+station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
+                                              const na::AuditReport& report, bool live,
+                                              const std::string& reportSha256) {
+    auto txn = station::Transaction::begin(station.db());
+    if (!txn) {
+        return tl::unexpected(txn.error());
+    }
+    std::map<std::string, std::string> seatOfMac;
+    for (const auto& h : report.hosts) {
+        if (h.seat) {
+            seatOfMac[h.mac.toString()] = *h.seat;
+        }
+    }
+    std::map<std::string, int> byKind;
+    for (const auto& f : report.findings) {
+        auto insert = station.db().prepare(
+            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
+            "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (!insert) {
+            return tl::unexpected(insert.error());
+        }
+        const std::optional<std::string> mac =
+            f.mac ? std::optional(f.mac->toString()) : std::nullopt;
+        std::optional<std::string> seat;
+        if (mac && seatOfMac.count(*mac)) {
+            seat = seatOfMac[*mac];
+        }
+        const std::string first = formatTime(f.firstSeenUs);
+        insert->bind(1, periodId)
+            .bind(2, std::string(live ? "lan_active" : "lan_passive"))
+            .bind(3, std::string(na::findingKindName(f.kind)))
+            .bind(4, f.app)
+            .bind(5, f.ip ? std::optional(f.ip->toString()) : std::nullopt)
+            .bind(6, mac)
+            .bind(7, seat)
+            .bind(8, f.evidence)
+            .bind(9, first.empty() ? station::formatUtc(station.clock().now()) : first)
+            .bind(10, f.lastSeenUs > 0 ? formatTime(f.lastSeenUs)
+                                       : station::formatUtc(station.clock().now()));
+        if (auto r = insert->run(); !r) {
+            return tl::unexpected(r.error());
+        }
+        ++byKind[std::string(na::findingKindName(f.kind))];
+    }
+    auto logged = station.log().append({cliActor(),
+                                        "netaudit.audit",
+                                        periodId,
+                                        {{"source", report.source},
+                                         {"packets", report.packets},
+                                         {"hosts", report.hosts.size()},
+                                         {"findings", byKind},
+                                         {"report_sha256", reportSha256}}});
+    if (!logged) {
+        return tl::unexpected(logged.error());
+    }
+    if (auto r = txn->commit(); !r) {
+        return tl::unexpected(r.error());
+    }
+    return logged->seq;
+}
 
 void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto* netaudit = app.add_subcommand(

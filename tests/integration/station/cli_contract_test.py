@@ -61,6 +61,14 @@ class CliContract(unittest.TestCase):
         self.assertEqual([(c["decision"], c["liveness"]) for c in summary["checkins"]],
                          [("pass", "live"), ("refuse", "live"), ("refuse", "spoof")])
         self.assertIn("face_mismatch_card", summary["checkins"][1]["reasons"])
+        # The planted problems of schemas/examples/demo-period/make_demo_capture.py.
+        found = {(f["kind"], f["ip"], f["app"]) for f in summary["netaudit"]["findings"]}
+        for expected in [("missing_device", "10.20.1.112", None),
+                         ("unregistered_device", "10.20.1.200", None),
+                         ("mac_ip_mismatch", "10.20.1.107", None),
+                         ("remote_control", "10.20.1.103", "vnc"),
+                         ("remote_control", "10.20.1.109", "teamviewer")]:
+            self.assertIn(expected, found)
         code, out, _ = run("--db", self.db, "log", "verify", "--json")
         self.assertEqual(code, 0)
         doc = json.loads(out)
@@ -177,6 +185,10 @@ class CliContract(unittest.TestCase):
         self.assertIn("teamviewer", out)
         # With --period the filed machines are the registry and the findings are stored.
         self.demo()
+        with sqlite3.connect(self.db) as db:
+            before = db.execute("SELECT count(*) FROM lan_finding").fetchone()[0]
+            logged_before = db.execute(
+                "SELECT count(*) FROM event_log WHERE kind = 'netaudit.audit'").fetchone()[0]
         code, out, err = run("--db", self.db, "--json", "netaudit", "pcap",
                              os.path.join(pcaps, "ndpi-teamviewer.pcap"), "--period", "2026-DG-011")
         self.assertEqual(code, 1, err)
@@ -186,8 +198,8 @@ class CliContract(unittest.TestCase):
         with sqlite3.connect(self.db) as db:
             stored = db.execute("SELECT count(*) FROM lan_finding").fetchone()[0]
             logged = db.execute("SELECT count(*) FROM event_log WHERE kind = 'netaudit.audit'").fetchone()[0]
-        self.assertEqual(stored, len(json.loads(out)["findings"]))
-        self.assertEqual(logged, 1)
+        self.assertEqual(stored - before, len(json.loads(out)["findings"]))
+        self.assertEqual(logged - logged_before, 1)
         code, _, err = run("--db", self.db, "log", "verify")
         self.assertEqual(code, 0, err)
 

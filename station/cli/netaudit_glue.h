@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "netaudit/audit.h"
+#include "station/station.h"
+
+namespace examguard::cli {
+
+// The filed machines of a period's site, as the LAN audit's registry.
+station::Expected<std::vector<netaudit::RegistryEntry>> registryOfPeriod(station::Station& station,
+                                                                         std::int64_t periodId);
+
+// All findings of one audit and one `netaudit.audit` log entry naming them, in one
+// transaction; returns the entry's sequence number.
+station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
+                                              const netaudit::AuditReport& report, bool live,
+                                              const std::string& reportSha256);
+
+}  // namespace examguard::cli
