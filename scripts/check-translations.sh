@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pot="$(mktemp)"
 trap 'rm -f "$pot"' EXIT
-mapfile -t sources < <(git ls-files -co --exclude-standard -- 'station/*.cpp' 'station/*.h')
+mapfile -t sources < <(git ls-files -co --exclude-standard -- 'station/*.cpp' 'station/*.h' 'agent/cli/*.cpp')
 xgettext --language=C++ --from-code=UTF-8 --keyword=tr --keyword=trf --keyword=trNoop -o "$pot" "${sources[@]}"
 # msgmerge of the template into the catalogue shows what would be untranslated.
 missing="$(msgcmp station/i18n/zh_CN.po "$pot" 2>&1 || true)"

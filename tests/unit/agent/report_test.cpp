@@ -1,0 +1,138 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "agent/report.h"
+
+namespace examguard::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string readText(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class Keys : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_dir =
+            fs::temp_directory_path() / ("agent-keys-" + std::to_string(std::random_device{}()));
+        fs::create_directories(m_dir);
+        ASSERT_TRUE(generateKey(m_dir / "a.pem", m_dir / "a.pub"));
+        ASSERT_TRUE(generateKey(m_dir / "b.pem", m_dir / "b.pub"));
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+    fs::path m_dir;
+};
+
+Inventory windowsLikeInventory() {
+    Inventory inv;
+    inv.host.hostname = "考场-PC07";
+    inv.host.osName = "Microsoft Windows 10 Pro";
+    inv.host.architecture = "AMD64";
+    inv.host.cpuMaxMhz = 3193.0001;
+    inv.host.memoryBytes = 8ull << 30;
+    inv.host.systemDiskBytes = 256ull * 1000 * 1000 * 1000;
+    inv.host.cameras.push_back(Camera{"USB Camera", 1920ull * 1080});
+    NetworkAdapter nic;
+    nic.name = "Ethernet";
+    nic.mac = "3c:7c:3f:00:00:07";
+    nic.physical = true;
+    nic.speedMbps = 1000;
+    inv.adapters.push_back(nic);
+    return inv;
+}
+
+TEST(Baseline, WindowsTenPcPassesEveryItem) {
+    const auto inv = windowsLikeInventory();
+    for (const auto& item : evaluateBaseline(inv.host, inv.adapters)) {
+        EXPECT_EQ(item.result, "pass") << item.item << ": " << item.actual;
+    }
+}
+
+TEST(Baseline, ShortfallsFailAndUnmeasuredIsUnknown) {
+    auto inv = windowsLikeInventory();
+    inv.host.cpuMaxMhz = 2400;
+    inv.host.memoryBytes = 2ull << 30;
+    inv.host.systemDiskBytes = 64ull * 1000 * 1000 * 1000;
+    inv.host.cameras[0].maxPixels = 640 * 480;
+    inv.adapters[0].speedMbps.reset();
+    std::map<std::string, std::string> results;
+    for (const auto& item : evaluateBaseline(inv.host, inv.adapters)) {
+        results[item.item] = item.result;
+    }
+    EXPECT_EQ(results["os"], "pass");
+    EXPECT_EQ(results["cpu"], "fail");
+    EXPECT_EQ(results["memory"], "fail");
+    EXPECT_EQ(results["disk"], "fail");
+    EXPECT_EQ(results["camera"], "fail");
+    EXPECT_EQ(results["nic"], "unknown");
+}
+
+TEST_F(Keys, SignedReportSurvivesAFileRoundTripAndVerifies) {
+    const auto inv = windowsLikeInventory();
+    const auto report = buildReport(inv, {}, "2026-11-23T02:30:00Z", randomNonce());
+    const auto envelope = signReport(report, m_dir / "a.pem");
+    ASSERT_TRUE(envelope) << envelope.error().detail;
+    // Written pretty-printed and parsed again, as the station will.
+    const auto reread = nlohmann::json::parse(envelope->dump(2));
+    EXPECT_TRUE(verifyEnvelope(reread, readText(m_dir / "a.pub")));
+    EXPECT_EQ(reread["report"]["host"]["hostname"], "考场-PC07");
+    EXPECT_EQ(reread["report"]["nonce"].get<std::string>().size(), 32u);
+}
+
+TEST_F(Keys, TamperingAndOtherKeysAreRefused) {
+    const auto report =
+        buildReport(windowsLikeInventory(), {}, "2026-11-23T02:30:00Z", randomNonce());
+    auto envelope = *signReport(report, m_dir / "a.pem");
+    const auto pubA = readText(m_dir / "a.pub");
+
+    auto tampered = envelope;
+    tampered["report"]["host"]["memory_bytes"] = 1;
+    auto r = verifyEnvelope(tampered, pubA);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kSignatureInvalid);
+    EXPECT_NE(r.error().detail.find("altered or forged"), std::string::npos);
+
+    r = verifyEnvelope(envelope, readText(m_dir / "b.pub"));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().detail.find("different key"), std::string::npos);
+
+    // Signed by b, claiming a's fingerprint: the signature itself fails.
+    auto forged = *signReport(report, m_dir / "b.pem");
+    forged["signature"]["public_key_sha256"] = envelope["signature"]["public_key_sha256"];
+    r = verifyEnvelope(forged, pubA);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kSignatureInvalid);
+
+    auto garbled = envelope;
+    garbled["signature"]["value"] = "!!!";
+    EXPECT_FALSE(verifyEnvelope(garbled, pubA));
+    EXPECT_FALSE(verifyEnvelope(nlohmann::json::array(), pubA));
+    const auto badKey = verifyEnvelope(envelope, "not a key");
+    ASSERT_FALSE(badKey);
+    EXPECT_EQ(badKey.error().code, ErrorCode::kMalformedData);
+}
+
+TEST_F(Keys, KeysAreNeverOverwrittenAndPrivateIs0600) {
+    const auto again = generateKey(m_dir / "a.pem", m_dir / "c.pub");
+    ASSERT_FALSE(again);
+    EXPECT_FALSE(fs::exists(m_dir / "c.pub"));
+    EXPECT_EQ(fs::status(m_dir / "a.pem").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    const auto missing = signReport(nlohmann::json::object(), m_dir / "none.pem");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kFileNotFound);
+    const auto notKey = signReport(nlohmann::json::object(), m_dir / "a.pub");
+    ASSERT_FALSE(notKey);
+    EXPECT_EQ(notKey.error().code, ErrorCode::kMalformedData);
+}
+
+}  // namespace
+}  // namespace examguard::agent
