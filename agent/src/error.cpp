@@ -14,6 +14,8 @@ std::string_view errorCodeName(ErrorCode code) {
             return "malformed_data";
         case ErrorCode::kSignatureInvalid:
             return "signature_invalid";
+        case ErrorCode::kReplayed:
+            return "replayed";
         case ErrorCode::kCryptoFailed:
             return "crypto_failed";
         case ErrorCode::kInvalidArgument:

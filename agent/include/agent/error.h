@@ -13,6 +13,7 @@ enum class ErrorCode {
     kMalformedPe,       // a PE image is truncated or inconsistent; detail names what and where
     kMalformedData,     // a catalogue, dpkg status, report or key file is malformed
     kSignatureInvalid,  // a report signature does not verify
+    kReplayed,          // a report whose nonce was already imported
     kCryptoFailed,      // OpenSSL refused a key or an operation
     kInvalidArgument,
     kInternal,
