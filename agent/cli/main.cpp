@@ -87,15 +87,27 @@ int runKeygen(const Options& o) {
     return kExitOk;
 }
 
+tl::expected<examguard::agent::Catalogue, Error> loadCatalogue(const Options& o) {
+    if (o.catalogue.empty()) {
+        return examguard::agent::Catalogue::builtIn();
+    }
+    return examguard::agent::Catalogue::load(o.catalogue);
+}
+
+void printDetections(const examguard::agent::Inventory& inventory,
+                     const std::vector<examguard::agent::Detection>& detections) {
+    for (const auto& d : detections) {
+        std::cout << trf("  {}: {}", d.kind, examguard::agent::describe(d)) << "\n";
+    }
+    for (const auto& w : inventory.warnings) {
+        std::cerr << trf("warning: {}", w) << "\n";
+    }
+}
+
 int runReport(const Options& o) {
-    const examguard::agent::Catalogue* catalogue = &examguard::agent::Catalogue::builtIn();
-    tl::expected<examguard::agent::Catalogue, Error> loaded;
-    if (!o.catalogue.empty()) {
-        loaded = examguard::agent::Catalogue::load(o.catalogue);
-        if (!loaded) {
-            return fail(o, loaded.error(), kExitInput);
-        }
-        catalogue = &*loaded;
+    const auto catalogue = loadCatalogue(o);
+    if (!catalogue) {
+        return fail(o, catalogue.error(), kExitInput);
     }
     examguard::agent::linuxhost::LinuxBackend backend({}, *catalogue);
     const auto inventory = backend.collect({.hashImages = !o.noHash});
@@ -125,17 +137,29 @@ int runReport(const Options& o) {
                          o.out, inventory.processes.size(), inventory.installed.size(),
                          inventory.usb.size(), detections.size())
                   << "\n";
-        for (const auto& d : detections) {
-            std::string why;
-            for (const auto& r : d.reasons) {
-                why += fmt::format("{}{}={}", why.empty() ? "" : ", ", r.by, r.value);
-            }
-            std::cout << trf("  {}: {} ({}) by {}", d.kind, d.name, d.subject, why)
-                      << (d.renamed ? std::string(" ") + tr("[renamed]") : std::string()) << "\n";
-        }
-        for (const auto& w : inventory.warnings) {
-            std::cerr << trf("warning: {}", w) << "\n";
-        }
+        printDetections(inventory, detections);
+    }
+    return detections.empty() ? kExitOk : kExitFound;
+}
+
+int runScan(const Options& o) {
+    const auto catalogue = loadCatalogue(o);
+    if (!catalogue) {
+        return fail(o, catalogue.error(), kExitInput);
+    }
+    examguard::agent::linuxhost::LinuxBackend backend({}, *catalogue);
+    const auto inventory = backend.collect({.hashImages = !o.noHash});
+    const auto detections = examguard::agent::detect(inventory, *catalogue);
+    if (o.json) {
+        std::cout << examguard::agent::scanSummary(inventory, detections)
+                         .dump(2, ' ', false, json::error_handler_t::replace)
+                  << "\n";
+    } else {
+        std::cout << trf("{}: {} processes, {} installed programs, {} USB devices, {} detections",
+                         inventory.host.hostname, inventory.processes.size(),
+                         inventory.installed.size(), inventory.usb.size(), detections.size())
+                  << "\n";
+        printDetections(inventory, detections);
     }
     return detections.empty() ? kExitOk : kExitFound;
 }
@@ -206,6 +230,11 @@ int main(int argc, char** argv) {
     keygen->add_option("-p,--public-key", o.publicKey, tr("Public key file to create (PEM)"))
         ->required();
 
+    auto* scan = app.add_subcommand("scan", tr("Inventory this PC and print what was found"));
+    scan->add_option("-c,--catalogue", o.catalogue,
+                     tr("Catalogue JSON instead of the built-in one"));
+    scan->add_flag("--no-hash", o.noHash, tr("Do not hash process images"));
+
     auto* report =
         app.add_subcommand("report", tr("Inventory this PC and write the signed report"));
     report->add_option("-o,--out", o.out, tr("Report file, or - for stdout"))->required();
@@ -228,6 +257,9 @@ int main(int argc, char** argv) {
     }
     if (report->parsed()) {
         return runReport(o);
+    }
+    if (scan->parsed()) {
+        return runScan(o);
     }
     return runVerify(o);
 }

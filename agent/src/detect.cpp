@@ -11,10 +11,10 @@ std::string baseName(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-void addAll(std::vector<Detection>& out, const std::string& kind, const std::string& subject,
-            const std::vector<AppMatch>& matches) {
+void addAll(std::vector<Detection>& out, const std::string& kind, const std::string& source,
+            const std::string& subject, const std::vector<AppMatch>& matches) {
     for (const auto& m : matches) {
-        out.push_back(Detection{kind, m.app, m.name, subject, m.reasons, m.renamed});
+        out.push_back(Detection{kind, m.app, m.name, subject, m.reasons, m.renamed, source});
     }
 }
 
@@ -33,7 +33,7 @@ std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catal
         }
         facts.versionInfo = p.versionInfo ? &*p.versionInfo : nullptr;
         facts.signers = &p.signers;
-        addAll(out, "remote_control",
+        addAll(out, "remote_control", "process",
                fmt::format("pid {} {}", p.pid, p.imagePath.empty() ? p.name : p.imagePath),
                catalogue.matchExecutable(facts));
     }
@@ -42,17 +42,17 @@ std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catal
         for (const int pid : s.pids) {
             owners += fmt::format("{}{}", owners.empty() ? " pid " : ",", pid);
         }
-        addAll(out, "remote_control",
+        addAll(out, "remote_control", "listening",
                fmt::format("listening {}/{}{}", s.transport == Transport::kUdp ? "udp" : "tcp",
                            s.port, owners),
                catalogue.matchListening(s.transport, s.port));
     }
     for (const auto& i : inventory.installed) {
-        addAll(out, "installed_software", fmt::format("{} {}", i.source, i.name),
+        addAll(out, "installed_software", "installed", fmt::format("{} {}", i.source, i.name),
                catalogue.matchInstalled(i.name));
     }
     for (const auto& s : inventory.services) {
-        addAll(out, "installed_software", fmt::format("service {}", s.name),
+        addAll(out, "installed_software", "service", fmt::format("service {}", s.name),
                catalogue.matchService(s.name));
     }
     for (const auto& u : inventory.usb) {
@@ -64,7 +64,8 @@ std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catal
                                     r->name,
                                     fmt::format("usb {}", u.busPath),
                                     {MatchReason{"usb_id", id}},
-                                    false});
+                                    false,
+                                    "usb"});
         } else if (std::find(u.interfaceClasses.begin(), u.interfaceClasses.end(), 0x03) !=
                        u.interfaceClasses.end() &&
                    catalogue.soundsWireless(label)) {
@@ -73,7 +74,8 @@ std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catal
                                     label,
                                     fmt::format("usb {}", u.busPath),
                                     {MatchReason{"hid_product_name", label}},
-                                    false});
+                                    false,
+                                    "usb"});
         }
     }
     for (const auto& b : inventory.bluetoothHid) {
@@ -82,13 +84,14 @@ std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catal
                                 b.name,
                                 fmt::format("bluetooth {}", b.id),
                                 {MatchReason{"bluetooth_hid", b.id}},
-                                false});
+                                false,
+                                "bluetooth"});
     }
     if (inventory.vm.virtualMachine()) {
         out.push_back(Detection{"virtual_machine", "virtual_machine",
                                 inventory.vm.sysVendor.empty() ? std::string("virtual machine")
                                                                : inventory.vm.sysVendor,
-                                "host", inventory.vm.reasons, false});
+                                "host", inventory.vm.reasons, false, "host"});
     }
     return out;
 }

@@ -125,6 +125,8 @@ struct Detection {
     std::string subject;  // "pid 1234 /opt/x/AnyDesk", "dpkg anydesk", "usb 1-1.2"
     std::vector<MatchReason> reasons;
     bool renamed = false;
+    // Where it was seen: process, listening, installed, service, usb, bluetooth, host.
+    std::string source;
 };
 
 std::vector<Detection> detect(const Inventory& inventory, const Catalogue& catalogue);

@@ -29,6 +29,15 @@ std::vector<BaselineItem> evaluateBaseline(const HostInfo& host,
 nlohmann::json buildReport(const Inventory& inventory, const std::vector<Detection>& detections,
                            const std::string& timestamp, const std::string& nonce);
 
+// "AnyDesk (pid 42 /opt/x) by original_filename=AnyDesk.exe [renamed]".
+std::string describe(const Detection& detection);
+
+// The contract's `examguard-agent scan --json` document (../shared/ARCHITECTURE.md):
+// {"host", "interfaces": [{"name", "mac", "ips"}], "detections": [{"app", "kind", "evidence"}],
+//  "usb": [{"vid", "pid", "name"}]} with kind one of process, installed, service, listening,
+// wireless_peripheral, virtual_machine.
+nlohmann::json scanSummary(const Inventory& inventory, const std::vector<Detection>& detections);
+
 // The bytes that are signed: the report dumped compactly with keys sorted (nlohmann's default
 // object order), UTF-8, no trailing newline.
 std::string canonicalBytes(const nlohmann::json& report);

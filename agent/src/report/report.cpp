@@ -238,6 +238,7 @@ json buildReport(const Inventory& inv, const std::vector<Detection>& detections,
                                    {"name", d.name},
                                    {"subject", d.subject},
                                    {"renamed", d.renamed},
+                                   {"source", d.source},
                                    {"reasons", reasons(d.reasons)}});
     }
     r["baseline"] = json::array();
@@ -249,6 +250,36 @@ json buildReport(const Inventory& inv, const std::vector<Detection>& detections,
     }
     r["warnings"] = inv.warnings;
     return r;
+}
+
+std::string describe(const Detection& d) {
+    std::string why;
+    for (const auto& r : d.reasons) {
+        why += fmt::format("{}{}={}", why.empty() ? "" : ", ", r.by, r.value);
+    }
+    return fmt::format("{} ({}) by {}{}", d.name, d.subject, why, d.renamed ? " [renamed]" : "");
+}
+
+json scanSummary(const Inventory& inv, const std::vector<Detection>& detections) {
+    json out;
+    out["host"] = inv.host.hostname;
+    out["interfaces"] = json::array();
+    for (const auto& a : inv.adapters) {
+        out["interfaces"].push_back({{"name", a.name}, {"mac", a.mac}, {"ips", a.addresses}});
+    }
+    out["detections"] = json::array();
+    for (const auto& d : detections) {
+        const std::string kind =
+            d.kind == "remote_control" || d.kind == "installed_software" ? d.source : d.kind;
+        out["detections"].push_back({{"app", d.app}, {"kind", kind}, {"evidence", describe(d)}});
+    }
+    out["usb"] = json::array();
+    for (const auto& u : inv.usb) {
+        out["usb"].push_back({{"vid", fmt::format("{:04x}", u.vid)},
+                              {"pid", fmt::format("{:04x}", u.pid)},
+                              {"name", !u.productName.empty() ? u.productName : u.product}});
+    }
+    return out;
 }
 
 std::string canonicalBytes(const json& report) {

@@ -72,6 +72,31 @@ class AgentCli(unittest.TestCase):
         self.assertEqual(summary["report"], self.report)
         self.assertEqual(len(summary["detections"]), len(report["detections"]))
 
+    def test_scan_matches_the_contract(self):
+        # ../shared/ARCHITECTURE.md: examguard-agent scan --json
+        r = run("--json", "scan", "--no-hash")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual(set(doc), {"host", "interfaces", "detections", "usb"})
+        self.assertIsInstance(doc["host"], str)
+        for i in doc["interfaces"]:
+            self.assertEqual(set(i), {"name", "mac", "ips"})
+        kinds = {"process", "installed", "service", "listening", "wireless_peripheral",
+                 "virtual_machine"}
+        for d in doc["detections"]:
+            self.assertEqual(set(d), {"app", "kind", "evidence"})
+            self.assertIn(d["kind"], kinds)
+        hits = [d for d in doc["detections"] if d["app"] == "sunlogin"]
+        self.assertEqual(len(hits), 1, doc["detections"])
+        self.assertEqual(hits[0]["kind"], "process")
+        self.assertIn(f"pid {self.proc.pid} {self.tool}", hits[0]["evidence"])
+        for u in doc["usb"]:
+            self.assertEqual(set(u), {"vid", "pid", "name"})
+        text = run("scan", "--no-hash", lang="zh_CN")
+        self.assertEqual(text.returncode, 1)
+        self.assertIn("个进程", text.stdout)
+        self.assertIn("SunloginClient.exe", text.stdout)
+
     def test_verify_ok(self):
         r = run("--json", "verify", self.report, "--public-key", self.pub)
         self.assertEqual(r.returncode, 0, r.stderr)
