@@ -658,7 +658,7 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     }
     auto bytes = writer->commit([&](const std::string& digest, std::uint64_t length) {
         const auto content = containerSealContent(digest, length);
-        return signer->signDetached(
+        return signer->signRaw(
             std::span(reinterpret_cast<const unsigned char*>(content.data()), content.size()));
     });
     if (!bytes) {

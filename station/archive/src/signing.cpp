@@ -279,6 +279,12 @@ SignatureCheck verifyWith(std::span<const unsigned char> cmsDer, BIO* content,
         return check;
     }
     check.signer = nameText(X509_get_subject_name(signerCert));
+    unsigned char* der = nullptr;
+    const int derLength = i2d_X509(signerCert, &der);
+    if (derLength > 0) {
+        check.signerCertificate.assign(der, der + derLength);
+        OPENSSL_free(der);
+    }
     const std::time_t signedAt = signingTimeOf(cms.get(), check.signingTime);
 
     // First the content against the signature alone, then the chain: the two answers are
@@ -492,6 +498,36 @@ Expected<Bytes> Signer::signDetached(std::span<const unsigned char> content) con
     Bytes out(der, der + n);
     OPENSSL_free(der);
     return out;
+}
+
+Expected<Bytes> Signer::signRaw(std::span<const unsigned char> content) const {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    std::size_t length = 0;
+    if (!ctx ||
+        EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, m_impl->key.get()) != 1 ||
+        EVP_DigestSign(ctx.get(), nullptr, &length, content.data(), content.size()) != 1) {
+        return fail(ErrorCode::Crypto, opensslError("cannot sign"));
+    }
+    Bytes signature(length);
+    if (EVP_DigestSign(ctx.get(), signature.data(), &length, content.data(), content.size()) != 1) {
+        return fail(ErrorCode::Crypto, opensslError("cannot sign"));
+    }
+    signature.resize(length);
+    return signature;
+}
+
+bool verifyRaw(std::span<const unsigned char> certificateDer,
+               std::span<const unsigned char> content, std::span<const unsigned char> signature) {
+    const unsigned char* p = certificateDer.data();
+    Owned<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(certificateDer.size())));
+    EVP_PKEY* key = cert ? X509_get0_pubkey(cert.get()) : nullptr;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    const bool ok = key != nullptr && ctx &&
+                    EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                    EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), content.data(),
+                                     content.size()) == 1;
+    ERR_clear_error();
+    return ok;
 }
 
 SignatureCheck verifyDetached(std::span<const unsigned char> cmsDer,

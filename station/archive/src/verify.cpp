@@ -56,10 +56,13 @@ public:
         checkOrder();
         checkEventLog();
         checkRecordings();
+        checkContainerSeal();
         m_report.valid = m_report.errors.empty();
         return std::move(m_report);
     }
 
+    // The whole file against the bare signature in the ZIP comment, checked with the key of
+    // the certificate that signed the tag manifest (itself checked against the trust anchor).
     void checkContainerSeal() {
         auto tail = readContainerTail(m_path);
         if (!tail) {
@@ -80,17 +83,22 @@ public:
             failure("container_seal", "", "the container seal is not canonical base64");
             return;
         }
+        if (m_signerCertificate.empty()) {
+            failure("container_seal", "",
+                    "cannot be checked: the tag-manifest signature, which names the station's "
+                    "certificate, is missing or unreadable");
+            return;
+        }
         auto digest = sha256OfPrefix(m_path, tail->signedLength);
         if (!digest) {
             failure("container_seal", "", digest.error().detail);
             return;
         }
         const auto content = containerSealContent(*digest, tail->signedLength);
-        const auto check = verifyDetached(*signature, bytesOf(content), m_options.trustPem);
-        if (!check.intact) {
-            failure(
-                "container_seal", "",
-                "the archive's bytes do not match the station's seal over them: " + check.error);
+        if (!verifyRaw(m_signerCertificate, bytesOf(content), *signature)) {
+            failure("container_seal", "",
+                    "the archive's bytes do not match the station's seal over them (altered "
+                    "after sealing)");
         }
     }
 
@@ -124,6 +132,7 @@ private:
             m_report.signer = check.signer;
             m_report.signingTime = check.signingTime;
             m_report.trusted = check.trusted;
+            m_signerCertificate = check.signerCertificate;
             if (!check.intact) {
                 failure("signature", kTagSignatureFile, check.error);
             } else if (!check.trusted && !m_options.trustPem.empty()) {
@@ -405,6 +414,7 @@ private:
     const std::vector<ZipMember>* m_order = nullptr;
     std::vector<std::string> m_manifestOrder;
     BagInfo m_bagInfo;
+    station::Bytes m_signerCertificate;
 };
 
 }  // namespace
@@ -416,9 +426,9 @@ station::Expected<VerifyReport> verifyArchive(const fs::path& path, const Verify
                              fmt::format("{} is not a readable file", path.string()));
     }
     Checker checker(path, options);
-    checker.checkContainerSeal();
     auto contents = readZip(path, options.limits, keptMember);
     if (!contents) {
+        checker.checkContainerSeal();
         checker.report().errors.push_back({"structure", "", contents.error().detail});
         checker.report().valid = false;
         return std::move(checker.report());

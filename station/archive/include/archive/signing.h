@@ -62,6 +62,9 @@ public:
     // CMS (PKCS#7) SignedData, detached, DER: signing time and the certificate (and chain)
     // included, so a verifier needs only its trust anchor.
     Expected<Bytes> signDetached(std::span<const unsigned char> content) const;
+    // A bare signature (ECDSA/SHA-256, DER) for the container seal: nothing in it but the
+    // signature, so no byte of it can change without invalidating it.
+    Expected<Bytes> signRaw(std::span<const unsigned char> content) const;
     std::string certificatePem() const;
     const CertificateInfo& certificate() const { return m_info; }
 
@@ -78,6 +81,7 @@ struct SignatureCheck {
     std::string signer;       // subject of the signing certificate, when it could be read
     std::string signingTime;  // ISO 8601 UTC, from the signed attributes
     std::string error;        // why not intact or not trusted
+    Bytes signerCertificate;  // DER, when it could be read
 };
 
 // `trustPem`: the anchor (a CA certificate or the station's own self-signed certificate);
@@ -85,6 +89,10 @@ struct SignatureCheck {
 // stays verifiable after the station certificate expires.
 SignatureCheck verifyDetached(std::span<const unsigned char> cmsDer,
                               std::span<const unsigned char> content, std::string_view trustPem);
+
+// Checks a bare signature from Signer::signRaw with the certificate's public key.
+bool verifyRaw(std::span<const unsigned char> certificateDer,
+               std::span<const unsigned char> content, std::span<const unsigned char> signature);
 
 // CMS EnvelopedData (AES-256-GCM content key wrapped for the recipient's certificate): personal
 // data in an archive, readable only by the inspector authority.

@@ -51,8 +51,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// The comment of a sealed archive: this magic, a space, the CMS signature (DER) in base64 and a
-// newline.
+// The comment of a sealed archive: this magic, a space, the station's bare ECDSA signature (DER)
+// over containerSealContent() in base64, and a newline.
 inline constexpr std::string_view kContainerSealMagic = "EXAMGUARD-SEAL-1";
 
 // What the container seal signs: the text a verifier rebuilds from the file.
