@@ -149,8 +149,11 @@ Expected<BagInfo> parseBagInfo(std::string_view text, std::string_view fileName)
                         ErrorCode::BadInput,
                         fmt::format("{} line {}: continuation line before any label", fileName, n));
                 }
-                info.back().second += " ";
-                info.back().second += line.substr(line.find_first_not_of(" \t"));
+                const auto start = line.find_first_not_of(" \t");
+                if (start != std::string_view::npos) {
+                    info.back().second += " ";
+                    info.back().second += line.substr(start);
+                }
                 return {};
             }
             const auto colon = line.find(':');
