@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "archive/report.h"
 #include "archive/seal.h"
 #include "archive/signing.h"
 #include "archive/verify.h"
@@ -256,20 +257,29 @@ const char* failureLabel(std::string_view code) {
     return tr("check failed");
 }
 
-int archiveVerify(const CliContext& ctx, const std::string& file, const std::string& trust,
-                  const std::string& recordings) {
+// Options with the trust anchor read from its file, when one is given.
+station::Expected<archive::VerifyOptions> verifyOptions(const std::string& trust) {
     archive::VerifyOptions options;
     if (!trust.empty()) {
         auto pem = station::readFileLimited(trust, kMaxPemBytes);
         if (!pem) {
-            return ctx.reportError(pem.error());
+            return tl::unexpected(pem.error());
         }
         options.trustPem = *pem;
     }
-    if (!recordings.empty()) {
-        options.recordings = fs::path(recordings);
+    return options;
+}
+
+int archiveVerify(const CliContext& ctx, const std::string& file, const std::string& trust,
+                  const std::string& recordings) {
+    auto options = verifyOptions(trust);
+    if (!options) {
+        return ctx.reportError(options.error());
     }
-    auto report = archive::verifyArchive(file, options);
+    if (!recordings.empty()) {
+        options->recordings = fs::path(recordings);
+    }
+    auto report = archive::verifyArchive(file, *options);
     if (!report) {
         return ctx.reportError(report.error());
     }
@@ -315,11 +325,60 @@ int archiveVerify(const CliContext& ctx, const std::string& file, const std::str
         std::cout << trf("Event log: {} entries, head {}", report->eventLogEntries,
                          report->eventLogHead)
                   << '\n';
-        if (options.recordings) {
+        if (options->recordings) {
             std::cout << trf("Recordings checked: {}", report->recordingsChecked) << '\n';
         }
         for (const auto& w : report->warnings) {
             std::cerr << trf("Warning: {}", translateWarning(w)) << '\n';
+        }
+    }
+    return report->valid ? kExitOk : kExitProblem;
+}
+
+int archiveInspect(const CliContext& ctx, const std::string& file, const std::string& trust,
+                   const std::string& out) {
+    if (!out.ends_with(".html") && !out.ends_with(".htm")) {
+        std::cerr << tr("The report is written as HTML: give a file name ending in .html (print "
+                        "it to PDF from a browser).")
+                  << '\n';
+        return kExitUsage;
+    }
+    auto options = verifyOptions(trust);
+    if (!options) {
+        return ctx.reportError(options.error());
+    }
+    auto report = archive::verifyArchive(file, *options);
+    if (!report) {
+        return ctx.reportError(report.error());
+    }
+    const auto checks = archive::crossChecks(*report);
+    if (auto written = station::writeFileAtomically(out, archive::renderHtml(*report, checks));
+        !written) {
+        return ctx.reportError(written.error());
+    }
+    if (ctx.json) {
+        json list = json::array();
+        for (const auto& c : checks) {
+            json evidence = json::array();
+            for (const auto& e : c.evidence) {
+                evidence.push_back(
+                    {{"member", e.member}, {"locator", e.locator}, {"text", e.text}});
+            }
+            list.push_back({{"id", c.id},
+                            {"verdict", archive::verdictName(c.verdict)},
+                            {"summary", c.summary},
+                            {"evidence", evidence}});
+        }
+        ctx.printJson({{"report", out}, {"valid", report->valid}, {"checks", list}});
+    } else {
+        std::cout << trf("Report written to {}.", out) << '\n';
+        std::cout << (report->valid ? tr("Archive VALID.")
+                                    : tr("Archive NOT VALID: the report "
+                                         "says what failed."))
+                  << '\n';
+        for (const auto& c : checks) {
+            std::cout << fmt::format("  [{}] {}: {}\n", archive::verdictName(c.verdict), c.question,
+                                     c.summary);
         }
     }
     return report->valid ? kExitOk : kExitProblem;
@@ -390,6 +449,19 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
                        tr("Recording store directory: check every segment's SHA-256"));
     verify->callback([&ctx, &exitCode, file, trust, recordings] {
         exitCode = archiveVerify(ctx, *file, *trust, *recordings);
+    });
+
+    auto* inspect = arc->add_subcommand(
+        "inspect", tr("Verify an archive and write the inspector's report (HTML)"));
+    auto inspectFile = std::make_shared<std::string>();
+    auto inspectTrust = std::make_shared<std::string>();
+    auto reportOut = std::make_shared<std::string>();
+    inspect->add_option("FILE", *inspectFile, tr("Archive file"))->required();
+    inspect->add_option("--report", *reportOut, tr("Report file to write (.html)"))->required();
+    inspect->add_option("--trust", *inspectTrust,
+                        tr("Trust anchor: the station's or its CA's certificate (PEM)"));
+    inspect->callback([&ctx, &exitCode, inspectFile, inspectTrust, reportOut] {
+        exitCode = archiveInspect(ctx, *inspectFile, *inspectTrust, *reportOut);
     });
 }
 

@@ -48,7 +48,7 @@ class Station:
         self.db = os.path.join(root, "demo", "station.db")
         code, _, err = run("demo", "--out", os.path.join(root, "demo"))
         assert code == 0, err
-        code, _, err = run("--db", self.db, "keys", "init", "--org", "测试考点")
+        code, _, err = run("--db", self.db, "keys", "init", "--replace", "--org", "测试考点")
         assert code == 0, err
         self.cert = os.path.join(root, "demo", "keys", "signing.crt")
 
@@ -376,6 +376,90 @@ class RecordingsAndPersonalData(unittest.TestCase):
             self.assertIn("seg-", err)
             self.assertFalse(os.path.exists(os.path.join(root, "again.zip")))
             self.assertEqual([n for n in os.listdir(root) if n.endswith(".partial")], [])
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+class InspectorReport(unittest.TestCase):
+    def test_planted_problems_reach_the_report_with_evidence(self):
+        root = tempfile.mkdtemp(prefix="examguard-archive-report-")
+        try:
+            station = Station(root)
+            con = sqlite3.connect(station.db)
+            period_id, site_id, institution = con.execute(
+                "SELECT id, site_id, institution FROM period").fetchone()
+            sitting_id, start = con.execute(
+                "SELECT id, planned_start FROM sitting WHERE subject = 'theory' AND round = "
+                "'main'").fetchone()
+            cands = [r[0] for r in con.execute("SELECT candidate_id FROM enrollment LIMIT 2")]
+            # A refusal overridden with a reason, signed in after the sitting started.
+            cur = con.execute(
+                "INSERT INTO checkin (sitting_id, candidate_id, id_number_masked, attempted_at, "
+                "decision, reason, override_decision, override_reason, overridden_at) VALUES "
+                "(?, ?, '370102********1234', ?, 'refuse', 'face_mismatch_card', 'pass', "
+                "'ID card photo 12 years old; confirmed by the chief examiner', ?)",
+                (sitting_id, cands[0], "2026-11-25T01:20:00.000Z", "2026-11-25T01:21:00.000Z"))
+            late_checkin = cur.lastrowid
+            cur = con.execute("INSERT INTO face_descriptor (candidate_id, source, model, "
+                              "vector_enc, created_at) VALUES (?, 'roster', 'm', x'00', "
+                              "'2026-11-25T00:00:00Z')", (cands[1],))
+            alert = con.execute(
+                "INSERT INTO impersonation_alert (checkin_id, presented_candidate_id, "
+                "matched_candidate_id, matched_descriptor_id, matched_source, kind, "
+                "distance_own, distance_other, created_at) VALUES (?, ?, ?, ?, 'roster', "
+                "'closer_to_other', 1.2, 0.6, '2026-11-25T01:20:00Z')",
+                (late_checkin, cands[0], cands[1], cur.lastrowid)).lastrowid
+            staff = con.execute("INSERT INTO staff (site_id, name, role, affiliation) VALUES "
+                                "(?, '王监考', 'proctor', ?)", (site_id, institution)).lastrowid
+            assignment = con.execute("INSERT INTO staff_assignment (period_id, staff_id, "
+                                     "sitting_id) VALUES (?, ?, ?)",
+                                     (period_id, staff, sitting_id)).lastrowid
+            covered = con.execute(
+                "INSERT INTO camera_event (camera_id, sitting_id, kind, start_at, end_at, "
+                "confidence) VALUES (1, ?, 'covered', '2026-11-25T01:30:00Z', "
+                "'2026-11-25T01:34:00Z', 0.97)", (sitting_id,)).lastrowid
+            con.commit()
+            con.close()
+            out = os.path.join(root, "planted.zip")
+            code, _, err = station.seal(out)
+            self.assertEqual(code, 0, err)
+            html = os.path.join(root, "report.html")
+            code, stdout, err = run("--json", "archive", "inspect", out, "--report", html,
+                                    "--trust", station.cert)
+            self.assertEqual(code, 0, err)
+            checks = {c["id"]: c for c in json.loads(stdout)["checks"]}
+            refs = lambda cid: {(e["member"], e["locator"]) for e in checks[cid]["evidence"]}
+            self.assertIn(("data/checkins.json", f"id={late_checkin}"),
+                          refs("refusals_overrides"))
+            self.assertIn(("data/checkins.json", f"id={late_checkin}"), refs("late_sign_ins"))
+            self.assertEqual(checks["late_sign_ins"]["verdict"], "problem")
+            self.assertEqual(checks["impersonation"]["verdict"], "problem")
+            self.assertIn(("data/impersonation-alerts.json", f"id={alert}"),
+                          refs("impersonation"))
+            self.assertEqual(checks["training_separation"]["verdict"], "problem")
+            self.assertIn(("data/staff.json", f"id={assignment}"), refs("training_separation"))
+            self.assertEqual(checks["cameras"]["verdict"], "problem")
+            self.assertIn(("data/camera-events.json", f"id={covered}"), refs("cameras"))
+            self.assertEqual(checks["remote_control"]["verdict"], "problem")  # the demo's VNC
+            with open(html, encoding="utf-8") as f:
+                page = f.read()
+            for planted in [f"data/checkins.json#id={late_checkin}",
+                            f"data/impersonation-alerts.json#id={alert}",
+                            f"data/staff.json#id={assignment}",
+                            f"data/camera-events.json#id={covered}", "王监考",
+                            "confirmed by the chief examiner"]:
+                self.assertIn(planted, page)
+            self.assertNotIn("<script", page)
+            # A failed archive still gets a report, which says so, and exit 1.
+            broken = os.path.join(root, "broken.zip")
+            data = bytearray(open(out, "rb").read())
+            data[len(data) // 2] ^= 0xff
+            open(broken, "wb").write(data)
+            code, _, _ = run("archive", "inspect", broken, "--report", html)
+            self.assertEqual(code, 1)
+            self.assertIn("NOT VALID", open(html, encoding="utf-8").read())
+            code, _, err = run("archive", "inspect", out, "--report", "r.pdf")
+            self.assertEqual(code, 2, err)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
