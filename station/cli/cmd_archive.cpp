@@ -7,12 +7,15 @@
 #include <fmt/format.h>
 
 #include "archive/report.h"
+#include "archive/retention.h"
 #include "archive/seal.h"
 #include "archive/signing.h"
 #include "archive/verify.h"
 #include "commands.h"
+#include "station/clock.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
+#include "station/privacy.h"
 
 namespace examguard::cli {
 
@@ -384,6 +387,93 @@ int archiveInspect(const CliContext& ctx, const std::string& file, const std::st
     return report->valid ? kExitOk : kExitProblem;
 }
 
+std::string todayUtc() {
+    return station::formatUtc(std::chrono::system_clock::now()).substr(0, 10);
+}
+
+int archiveRetention(const CliContext& ctx, bool listOnly, std::string today) {
+    if (today.empty()) {
+        today = todayUtc();
+    }
+    auto station = ctx.openStation();
+    if (!station) {
+        return ctx.reportError(station.error());
+    }
+    auto status = archive::retentionStatus(*station, today);
+    if (!status) {
+        return ctx.reportError(status.error());
+    }
+    int due = 0, missing = 0, unsealed = 0;
+    for (const auto& s : status->segments) {
+        due += s.due ? 1 : 0;
+        missing += s.missing ? 1 : 0;
+    }
+    for (const auto& p : status->periods) {
+        unsealed += p.unsealedAfterEnd ? 1 : 0;
+    }
+    if (ctx.json) {
+        json archives = json::array(), segments = json::array(), periods = json::array();
+        for (const auto& a : status->archives) {
+            archives.push_back({{"period", a.period},
+                                {"file", a.file},
+                                {"sha256", a.sha256},
+                                {"bytes", a.bytes},
+                                {"keep_until", a.keepUntil},
+                                {"sealed_at", a.sealedAt}});
+        }
+        for (const auto& g : status->segments) {
+            segments.push_back({{"camera", g.camera},
+                                {"path", station::maskSensitive(g.path)},
+                                {"start_at", g.startAt},
+                                {"keep_until", g.keepUntil},
+                                {"bytes", g.bytes},
+                                {"due", g.due},
+                                {"missing", g.missing}});
+        }
+        for (const auto& p : status->periods) {
+            periods.push_back({{"period", p.code},
+                               {"last_sitting_end", p.lastSittingEnd},
+                               {"keep_until", p.keepUntil},
+                               {"sealed", p.sealed},
+                               {"unsealed_after_end", p.unsealedAfterEnd}});
+        }
+        json doc = {{"today", today}, {"archives", archives}, {"periods", periods}};
+        if (!listOnly) {
+            doc["segments"] = segments;
+            doc["due"] = due;
+            doc["missing"] = missing;
+        }
+        ctx.printJson(doc);
+    } else {
+        std::cout << tr("Sealed archives:") << '\n';
+        for (const auto& a : status->archives) {
+            std::cout << fmt::format("  {:<16} {:<36} {:>12}  {}  {}\n", a.period, a.file, a.bytes,
+                                     trf("keep until {}", a.keepUntil), a.sealedAt);
+        }
+        std::cout << tr("Periods:") << '\n';
+        for (const auto& p : status->periods) {
+            std::cout << fmt::format("  {:<16} {}  {}  {}\n", p.code, p.lastSittingEnd,
+                                     trf("keep until {}", p.keepUntil),
+                                     p.sealed             ? tr("sealed")
+                                     : p.unsealedAfterEnd ? tr("ENDED WITHOUT AN ARCHIVE")
+                                                          : tr("not sealed yet"));
+        }
+        if (!listOnly) {
+            std::cout << trf("Recording segments: {}, due for deletion: {}, missing before their "
+                             "time: {}",
+                             status->segments.size(), due, missing)
+                      << '\n';
+            for (const auto& g : status->segments) {
+                if (g.due || g.missing) {
+                    std::cout << fmt::format("  {} {} {} {}\n", g.due ? tr("due") : tr("MISSING"),
+                                             g.camera, station::maskSensitive(g.path), g.keepUntil);
+                }
+            }
+        }
+    }
+    return (missing > 0 || unsealed > 0) && !listOnly ? kExitProblem : kExitOk;
+}
+
 }  // namespace
 
 void registerKeysCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
@@ -450,6 +540,16 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     verify->callback([&ctx, &exitCode, file, trust, recordings] {
         exitCode = archiveVerify(ctx, *file, *trust, *recordings);
     });
+
+    auto* list =
+        arc->add_subcommand("list", tr("Sealed archives and periods, with keep-until dates"));
+    list->callback([&ctx, &exitCode] { exitCode = archiveRetention(ctx, true, {}); });
+    auto* retention = arc->add_subcommand(
+        "retention", tr("What is kept until when, what is due for deletion and what is missing"));
+    auto today = std::make_shared<std::string>();
+    retention->add_option("--today", *today, tr("Date to judge by (YYYY-MM-DD; default: today)"));
+    retention->callback(
+        [&ctx, &exitCode, today] { exitCode = archiveRetention(ctx, false, *today); });
 
     auto* inspect = arc->add_subcommand(
         "inspect", tr("Verify an archive and write the inspector's report (HTML)"));

@@ -370,6 +370,20 @@ class RecordingsAndPersonalData(unittest.TestCase):
             self.assertEqual({(e["code"], e["member"]) for e in doc["errors"]},
                              {("recording_hash", "T1-FRONT/seg-1.ts"),
                               ("recording_missing", "T1-FRONT/seg-2.ts")})
+            # Retention: the deleted segment is missing before its time; after keep-until all
+            # three are due and nothing counts as missing.
+            code, out_json, _ = run("--db", station.db, "--json", "archive", "retention")
+            doc = json.loads(out_json)
+            self.assertEqual(code, 1)
+            self.assertEqual((doc["missing"], doc["due"]), (1, 0))
+            self.assertEqual([s["path"].endswith("seg-2.ts") for s in doc["segments"]
+                              if s["missing"]], [True])
+            self.assertIn(PERIOD, [a["period"] for a in doc["archives"]])
+            code, out_json, _ = run("--db", station.db, "--json", "archive", "retention",
+                                    "--today", "2033-01-01")
+            doc = json.loads(out_json)
+            self.assertEqual(code, 0)
+            self.assertEqual((doc["missing"], doc["due"]), (0, 3))
             # Sealing again refuses a recording that no longer matches its logged hash.
             code, _, err = station.seal(os.path.join(root, "again.zip"), "--include-recordings")
             self.assertNotEqual(code, 0)
