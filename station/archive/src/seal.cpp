@@ -665,12 +665,8 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
         return tl::unexpected(bytes.error());
     }
     result.path = options.out;
-    result.bytes = *bytes;
-    auto fileHash = sha256OfPrefix(options.out, *bytes);
-    if (!fileHash) {
-        return tl::unexpected(fileHash.error());
-    }
-    result.sha256 = *fileHash;
+    result.bytes = bytes->bytes;
+    result.sha256 = bytes->sha256;
     result.signer = signer->certificate().subject;
 
     // The seal itself is history: logged after the archive exists, so the next archive of this

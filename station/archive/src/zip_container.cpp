@@ -1,10 +1,14 @@
 #include "archive/zip_container.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -30,6 +34,7 @@ public:
     Sha256Stream(const Sha256Stream&) = delete;
     Sha256Stream& operator=(const Sha256Stream&) = delete;
     void update(const void* data, std::size_t size) { EVP_DigestUpdate(m_ctx, data, size); }
+    void copyFrom(const Sha256Stream& other) { EVP_MD_CTX_copy_ex(m_ctx, other.m_ctx); }
     std::string hex() {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
@@ -128,10 +133,57 @@ struct ZipWriter::Impl {
     struct archive* a = nullptr;
     std::time_t mtime = 0;
     bool committed = false;
+    int fd = -1;
+    // Every byte libarchive writes is hashed on its way to the file, two bytes behind: the seal
+    // covers all but the final comment-length field, so the file is never read back.
+    Sha256Stream prefix;
+    unsigned char lag[2] = {};
+    std::size_t lagged = 0;
+    std::uint64_t written = 0;
+
+    static la_ssize_t writeCallback(struct archive*, void* self, const void* buffer,
+                                    std::size_t length) {
+        auto& impl = *static_cast<Impl*>(self);
+        const auto* bytes = static_cast<const unsigned char*>(buffer);
+        std::size_t done = 0;
+        while (done < length) {
+            const ssize_t n = ::write(impl.fd, bytes + done, length - done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                return -1;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        // Hash what falls out of the two-byte lag.
+        std::size_t i = 0;
+        for (; impl.lagged < 2 && i < length; ++i) {
+            impl.lag[impl.lagged++] = bytes[i];
+        }
+        if (i < length) {
+            const std::size_t rest = length - i;
+            if (rest >= 2) {
+                impl.prefix.update(impl.lag, 2);
+                impl.prefix.update(bytes + i, rest - 2);
+                impl.lag[0] = bytes[length - 2];
+                impl.lag[1] = bytes[length - 1];
+            } else {
+                impl.prefix.update(impl.lag, 1);
+                impl.lag[0] = impl.lag[1];
+                impl.lag[1] = bytes[i];
+            }
+        }
+        impl.written += length;
+        return static_cast<la_ssize_t>(length);
+    }
 
     ~Impl() {
         if (a != nullptr) {
             archive_write_free(a);
+        }
+        if (fd >= 0) {
+            ::close(fd);
         }
         if (!committed) {
             std::error_code ec;
@@ -186,10 +238,16 @@ Expected<ZipWriter> ZipWriter::create(const fs::path& destination, std::time_t m
     impl->destination = destination;
     impl->temp = destination.parent_path() / ("." + destination.filename().string() + ".partial");
     impl->mtime = mtime;
+    impl->fd = ::open(impl->temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (impl->fd < 0) {
+        return fail(ErrorCode::Io,
+                    fmt::format("cannot create {}: {}", impl->temp.string(), std::strerror(errno)));
+    }
     impl->a = archive_write_new();
     if (archive_write_set_format_zip(impl->a) != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(impl->a, 1) != ARCHIVE_OK ||
-        archive_write_open_filename(impl->a, impl->temp.c_str()) != ARCHIVE_OK) {
+        archive_write_set_bytes_per_block(impl->a, 0) != ARCHIVE_OK ||
+        archive_write_open2(impl->a, impl.get(), nullptr, &Impl::writeCallback, nullptr, nullptr) !=
+            ARCHIVE_OK) {
         return fail(ErrorCode::Io, fmt::format("cannot create {}: {}", impl->temp.string(),
                                                archiveError(impl->a)));
     }
@@ -244,7 +302,7 @@ Expected<std::string> ZipWriter::addFile(std::string_view name, const fs::path& 
     return hash.hex();
 }
 
-Expected<std::uint64_t> ZipWriter::commit(const SealFunction& seal) {
+Expected<ZipWriter::Committed> ZipWriter::commit(const SealFunction& seal) {
     auto& impl = *m_impl;
     if (archive_write_close(impl.a) != ARCHIVE_OK) {
         return fail(ErrorCode::Io,
@@ -255,25 +313,23 @@ Expected<std::uint64_t> ZipWriter::commit(const SealFunction& seal) {
 
     // libarchive ends the ZIP with an end-of-central-directory record without a comment; the
     // seal covers every byte up to that record's comment-length field.
-    std::error_code ec;
-    const auto size = fs::file_size(impl.temp, ec);
-    if (ec || size < kEocdSize) {
-        return fail(ErrorCode::Io, fmt::format("{} is not a complete ZIP", impl.temp.string()));
-    }
-    std::fstream file(impl.temp, std::ios::in | std::ios::out | std::ios::binary);
     unsigned char eocd[kEocdSize];
-    file.seekg(static_cast<std::streamoff>(size - kEocdSize));
-    file.read(reinterpret_cast<char*>(eocd), kEocdSize);
-    if (!file || std::memcmp(eocd, kEocdSignature, 4) != 0 || eocd[20] != 0 || eocd[21] != 0) {
-        return fail(ErrorCode::Io, fmt::format("{}: unexpected ZIP ending", impl.temp.string()));
+    if (impl.written < kEocdSize ||
+        ::pread(impl.fd, eocd, kEocdSize, static_cast<off_t>(impl.written - kEocdSize)) !=
+            static_cast<ssize_t>(kEocdSize) ||
+        std::memcmp(eocd, kEocdSignature, 4) != 0 || eocd[20] != 0 || eocd[21] != 0 ||
+        impl.lagged != 2) {
+        return fail(ErrorCode::Io, fmt::format("{}: unexpected ZIP ending ({} bytes, {:02x} {:02x} "
+                                               "{:02x} {:02x})",
+                                               impl.temp.string(), impl.written, eocd[0], eocd[1],
+                                               eocd[2], eocd[3]));
     }
-    const std::uint64_t signedLength = size - 2;
-    file.close();
-    auto digest = sha256OfPrefix(impl.temp, signedLength);
-    if (!digest) {
-        return tl::unexpected(digest.error());
-    }
-    auto signature = seal(*digest, signedLength);
+    const std::uint64_t signedLength = impl.written - 2;
+    // The whole-file hash continues from the prefix's: copy the state before finishing it.
+    Sha256Stream whole;
+    whole.copyFrom(impl.prefix);
+    const auto digest = impl.prefix.hex();
+    auto signature = seal(digest, signedLength);
     if (!signature) {
         return tl::unexpected(signature.error());
     }
@@ -281,29 +337,29 @@ Expected<std::uint64_t> ZipWriter::commit(const SealFunction& seal) {
     // compares, so no base64 variant of the same signature passes.
     const std::string text =
         std::string(kContainerSealMagic) + " " + station::base64Encode(*signature) + "\n";
-    const Bytes comment(text.begin(), text.end());
-    if (comment.size() > 0xffff) {
+    if (text.size() > 0xffff) {
         return fail(ErrorCode::Crypto, "the container seal is larger than a ZIP comment allows");
     }
-    file.open(impl.temp, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(signedLength));
-    const unsigned char length[2] = {static_cast<unsigned char>(comment.size() & 0xff),
-                                     static_cast<unsigned char>(comment.size() >> 8)};
-    file.write(reinterpret_cast<const char*>(length), 2);
-    file.write(reinterpret_cast<const char*>(comment.data()),
-               static_cast<std::streamsize>(comment.size()));
-    file.flush();
-    if (!file) {
+    std::string tail;
+    tail += static_cast<char>(text.size() & 0xff);
+    tail += static_cast<char>(text.size() >> 8);
+    tail += text;
+    if (::pwrite(impl.fd, tail.data(), tail.size(), static_cast<off_t>(signedLength)) !=
+            static_cast<ssize_t>(tail.size()) ||
+        ::fsync(impl.fd) != 0) {
         return fail(ErrorCode::Io, fmt::format("cannot seal {}", impl.temp.string()));
     }
-    file.close();
+    ::close(impl.fd);
+    impl.fd = -1;
+    whole.update(tail.data(), tail.size());
+    std::error_code ec;
     fs::rename(impl.temp, impl.destination, ec);
     if (ec) {
         return fail(ErrorCode::Io,
                     fmt::format("cannot create {}: {}", impl.destination.string(), ec.message()));
     }
     impl.committed = true;
-    return signedLength + 2 + comment.size();
+    return Committed{signedLength + tail.size(), whole.hex()};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -43,7 +43,11 @@ public:
     // before it, appends it and renames the file into place.
     using SealFunction =
         std::function<Expected<Bytes>(const std::string& prefixSha256, std::uint64_t length)>;
-    Expected<std::uint64_t> commit(const SealFunction& seal);
+    struct Committed {
+        std::uint64_t bytes = 0;
+        std::string sha256;  // of the whole sealed file
+    };
+    Expected<Committed> commit(const SealFunction& seal);
 
 private:
     struct Impl;
