@@ -145,7 +145,8 @@ public:
     bool wantsFrame(double timeS) const;
 
     // One frame at `timeS` seconds. Frames the decimation skips only count as "signal alive".
-    // An empty frame counts as a lost frame. Returns events that closed.
+    // Frames must be 8-bit grey, BGR or BGRA and at least 16x12; others (and empty ones)
+    // count as no frame. Returns events that closed.
     std::vector<TamperEvent> push(const cv::Mat& frame, double timeS);
 
     // Live streams: true while the last frame is older than signalLostS at `nowS`. The

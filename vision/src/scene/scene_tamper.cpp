@@ -377,8 +377,12 @@ bool TamperAnalyzer::signalLost(double nowS) const {
 
 std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS) {
     std::vector<TamperEvent> out;
-    if (frame.empty()) {
-        return out;  // a failed read: the gap is measured from the last good frame
+    // A failed read, or a frame too small or of a type no camera sends: counted as no frame,
+    // so the gap to the last good frame is measured.
+    if (frame.empty() || frame.depth() != CV_8U || frame.cols < 2 * kGridCols ||
+        frame.rows < 2 * kGridRows ||
+        (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4)) {
+        return out;
     }
     if (m_lastFrameS && timeS < *m_lastFrameS) {
         return out;  // out of order: ignored
