@@ -43,14 +43,14 @@ inline std::vector<TimedFrame> decodeDecimated(const std::string& path,
     }
     const double fps = capture.get(cv::CAP_PROP_FPS) > 0 ? capture.get(cv::CAP_PROP_FPS) : 10.0;
     std::vector<TimedFrame> out;
-    std::optional<double> last;
+    std::optional<double> nextDue;  // the analyser's slots (TamperAnalyzer::wantsFrame)
     cv::Mat frame;
     for (std::int64_t index = 0; capture.read(frame); ++index) {
         const double t = static_cast<double>(index) / fps;
-        if (last && t - *last < 0.999 / config.analysisFps) {
+        if (nextDue && t < *nextDue - 1e-6) {
             continue;
         }
-        last = t;
+        nextDue = (nextDue ? *nextDue : t) + 1.0 / config.analysisFps;
         out.push_back({t, scene::toAnalysisSize(frame, config)});
     }
     return out;

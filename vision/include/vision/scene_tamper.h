@@ -34,7 +34,7 @@ std::optional<TamperKind> tamperKindFromString(std::string_view name);
 // Thresholds and timing. Defaults are chosen on the real footage of ../shared/data/video with
 // injected tampers (tests/unit/vision/scene_tamper_test.cpp, docs/cameras.md).
 struct TamperConfig {
-    double analysisFps = 2.0;   // frames closer together than 1/fps are skipped
+    double analysisFps = 2.0;   // frames analysed per second (the first frame of each slot)
     int analysisWidthPx = 320;  // frames are downscaled to this width before analysis
     // A condition must hold this long before an event opens, and be gone this long before it
     // closes: a flicker shorter than onsetS is no event, a gap shorter than offsetS does not
@@ -182,7 +182,7 @@ private:
     cv::Mat m_previousGrey;
     cv::Mat m_lastFrame;
     std::optional<double> m_lastFrameS;  // any frame, analysed or not
-    std::optional<double> m_lastAnalysedS;
+    std::optional<double> m_nextDueS;    // the next analysis slot
     Track m_tracks[kTamperKindCount];
     FrameMeasures m_lastMeasures;
     std::int64_t m_framesAnalyzed = 0;

@@ -294,8 +294,9 @@ void TamperAnalyzer::setReference(const cv::Mat& frame) {
 }
 
 bool TamperAnalyzer::wantsFrame(double timeS) const {
-    // A small tolerance so a 10 fps source decimated to 2 fps takes every fifth frame.
-    return !m_lastAnalysedS || timeS - *m_lastAnalysedS >= 0.999 / m_config.analysisFps;
+    // Analysis slots every 1/fps from the first frame; each slot takes the first frame at or
+    // after it, so a 10 fps source analysed at 4 fps gives 4 frames a second, not 3.3.
+    return !m_nextDueS || timeS >= *m_nextDueS - 1e-6;
 }
 
 void TamperAnalyzer::closeTrack(int kind, double endS, bool open, std::vector<TamperEvent>& out) {
@@ -392,7 +393,11 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
     if (!wantsFrame(timeS)) {
         return out;
     }
-    m_lastAnalysedS = timeS;
+    const double period = 1.0 / m_config.analysisFps;
+    m_nextDueS = m_nextDueS ? *m_nextDueS + period : timeS + period;
+    if (*m_nextDueS <= timeS) {
+        m_nextDueS = timeS + period;  // after a gap, slots restart from this frame
+    }
     const cv::Mat small = toAnalysisSize(frame, m_config);
     if (m_reference.empty() || m_reference.grey().size() != small.size()) {
         m_reference = SceneReference::fromFrame(small);
