@@ -158,7 +158,9 @@ TEST(SceneTamper, EventCarriesCameraConfidenceAndSnapshotOfOnset) {
     ASSERT_EQ(events.size(), 1U) << describe(events);
     const TamperEvent& e = events[0];
     EXPECT_EQ(e.camera, "room-101-front");
-    EXPECT_GT(e.confidence, 0.9);  // the whole frame is flat: far past the 0.3 threshold
+    // Every textured cell went flat (far past the 0.3 threshold); the flat wall cells whose level
+    // changed like the median are not counted, so the share stays below 1.
+    EXPECT_GT(e.confidence, 0.8);
     EXPECT_LE(e.confidence, 1.0);
     const cv::Mat snapshot = cv::imdecode(e.snapshotJpeg, cv::IMREAD_COLOR);
     ASSERT_FALSE(snapshot.empty());

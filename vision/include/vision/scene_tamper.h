@@ -13,6 +13,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "vision/scene_hysteresis.h"
+
 namespace examguard::vision::scene {
 
 enum class TamperKind {
@@ -163,17 +165,8 @@ public:
     const FrameMeasures& lastMeasures() const { return m_lastMeasures; }
 
 private:
-    struct Track {
-        bool confirmed = false;
-        std::optional<double> firstTrueS;   // condition true since (candidate onset)
-        std::optional<double> firstFalseS;  // condition false since (candidate offset)
-        double severitySum = 0;
-        int severityCount = 0;
-        cv::Mat onsetFrame;
-    };
-    void closeTrack(int kind, double endS, bool open, std::vector<TamperEvent>& out);
-    void update(int kind, bool active, double severity, double timeS, const cv::Mat& frame,
-                std::vector<TamperEvent>& out);
+    void emit(int kind, std::optional<ConditionInterval> interval,
+              std::vector<TamperEvent>& out) const;
     void handleGap(double timeS, std::vector<TamperEvent>& out);
 
     std::string m_camera;
@@ -183,7 +176,7 @@ private:
     cv::Mat m_lastFrame;
     std::optional<double> m_lastFrameS;  // any frame, analysed or not
     std::optional<double> m_nextDueS;    // the next analysis slot
-    Track m_tracks[kTamperKindCount];
+    std::vector<Hysteresis> m_tracks;    // one per kind
     FrameMeasures m_lastMeasures;
     std::int64_t m_framesAnalyzed = 0;
 };

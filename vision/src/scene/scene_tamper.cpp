@@ -186,12 +186,21 @@ FrameMeasures measureFrame(const cv::Mat& frame, const SceneReference& reference
     if (grey.size() == reference.m_grey.size()) {
         std::vector<double> means, stds;
         cellStats(grey, means, stds);
+        // A change of light or white balance moves every cell's level alike; a cover moves
+        // only the cells it hides. Levels are compared after the median change of gain.
+        std::vector<double> gains;
+        for (std::size_t i = 0; i < means.size(); ++i) {
+            gains.push_back((means[i] + 1.0) / (reference.m_cellMean[i] + 1.0));
+        }
+        std::nth_element(gains.begin(), gains.begin() + static_cast<long>(gains.size() / 2),
+                         gains.end());
+        const double gain = std::clamp(gains[gains.size() / 2], 0.25, 4.0);
         int covered = 0;
         for (std::size_t i = 0; i < means.size(); ++i) {
             const bool flat = stds[i] < config.flatCellStd;
             const bool wasTextured = reference.m_cellStd[i] >= 2.0 * config.flatCellStd;
             const bool otherLevel =
-                std::abs(means[i] - reference.m_cellMean[i]) > config.coverLumaChange;
+                std::abs(means[i] - gain * reference.m_cellMean[i]) > config.coverLumaChange;
             covered += flat && (wasTextured || otherLevel) ? 1 : 0;
         }
         m.coveredFraction = static_cast<double>(covered) / static_cast<double>(means.size());
@@ -287,6 +296,7 @@ TamperAnalyzer::TamperAnalyzer(std::string camera, TamperConfig config)
     if (!(m_config.analysisFps > 0)) {
         m_config.analysisFps = 2.0;
     }
+    m_tracks.assign(kTamperKindCount, Hysteresis(m_config.onsetS, m_config.offsetS));
 }
 
 void TamperAnalyzer::setReference(const cv::Mat& frame) {
@@ -299,53 +309,20 @@ bool TamperAnalyzer::wantsFrame(double timeS) const {
     return !m_nextDueS || timeS >= *m_nextDueS - 1e-6;
 }
 
-void TamperAnalyzer::closeTrack(int kind, double endS, bool open, std::vector<TamperEvent>& out) {
-    Track& t = m_tracks[kind];
-    if (t.confirmed) {
-        TamperEvent e;
-        e.kind = static_cast<TamperKind>(kind);
-        e.camera = m_camera;
-        e.startS = *t.firstTrueS;
-        e.endS = std::max(endS, e.startS);
-        e.open = open;
-        e.confidence = t.severityCount > 0 ? t.severitySum / t.severityCount : 0.5;
-        e.snapshotJpeg = encodeJpeg(t.onsetFrame);
-        out.push_back(std::move(e));
-    }
-    t = Track{};
-}
-
-void TamperAnalyzer::update(int kind, bool active, double severity, double timeS,
-                            const cv::Mat& frame, std::vector<TamperEvent>& out) {
-    Track& t = m_tracks[kind];
-    if (active) {
-        t.firstFalseS.reset();
-        if (!t.firstTrueS) {
-            t.firstTrueS = timeS;
-            t.onsetFrame = frame.clone();
-            t.severitySum = 0;
-            t.severityCount = 0;
-        }
-        t.severitySum += severity;
-        ++t.severityCount;
-        if (!t.confirmed && timeS - *t.firstTrueS >= m_config.onsetS - 1e-9) {
-            t.confirmed = true;
-        }
+void TamperAnalyzer::emit(int kind, std::optional<ConditionInterval> interval,
+                          std::vector<TamperEvent>& out) const {
+    if (!interval) {
         return;
     }
-    if (!t.firstTrueS) {
-        return;
-    }
-    if (!t.confirmed) {
-        t = Track{};  // a flicker: no event
-        return;
-    }
-    if (!t.firstFalseS) {
-        t.firstFalseS = timeS;
-    }
-    if (timeS - *t.firstFalseS >= m_config.offsetS - 1e-9) {
-        closeTrack(kind, *t.firstFalseS, false, out);
-    }
+    TamperEvent e;
+    e.kind = static_cast<TamperKind>(kind);
+    e.camera = m_camera;
+    e.startS = interval->startS;
+    e.endS = interval->endS;
+    e.open = interval->open;
+    e.confidence = interval->confidence;
+    e.snapshotJpeg = encodeJpeg(interval->onsetFrame);
+    out.push_back(std::move(e));
 }
 
 void TamperAnalyzer::handleGap(double timeS, std::vector<TamperEvent>& out) {
@@ -357,8 +334,8 @@ void TamperAnalyzer::handleGap(double timeS, std::vector<TamperEvent>& out) {
     const double lostFrom = *m_lastFrameS;
     for (int k = 0; k < kTamperKindCount; ++k) {
         if (k != idx(TamperKind::SignalLost)) {
-            const Track& t = m_tracks[k];
-            closeTrack(k, t.firstFalseS ? *t.firstFalseS : lostFrom, false, out);
+            Hysteresis& h = m_tracks[static_cast<std::size_t>(k)];
+            emit(k, h.close(h.fadingSince().value_or(lostFrom), false), out);
         }
     }
     TamperEvent e;
@@ -413,8 +390,9 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
         if (k == idx(TamperKind::SignalLost)) {
             continue;
         }
-        update(k, c.active[k], c.severity[k], timeS, small, out);
-        anyActive = anyActive || m_tracks[k].firstTrueS.has_value();
+        Hysteresis& h = m_tracks[static_cast<std::size_t>(k)];
+        emit(k, h.update(c.active[k], c.severity[k], timeS, small), out);
+        anyActive = anyActive || h.since().has_value();
     }
     // Slow changes of light are followed while the scene is healthy; a tamper is never learnt.
     if (!anyActive && m_config.referenceAdaptS > 0) {
@@ -427,12 +405,7 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
 std::vector<TamperEvent> TamperAnalyzer::finish(double timeS) {
     std::vector<TamperEvent> out;
     for (int k = 0; k < kTamperKindCount; ++k) {
-        const Track& t = m_tracks[k];
-        if (t.confirmed && t.firstFalseS) {
-            closeTrack(k, *t.firstFalseS, false, out);
-        } else {
-            closeTrack(k, timeS, true, out);
-        }
+        emit(k, m_tracks[static_cast<std::size_t>(k)].finish(timeS), out);
     }
     if (m_lastFrameS && timeS - *m_lastFrameS >= m_config.signalLostS) {
         TamperEvent e;
