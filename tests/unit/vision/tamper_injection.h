@@ -220,19 +220,21 @@ inline cv::Mat inject(const InjectionPlan& p, const cv::Mat& frame, double timeS
             // sigma 2..5 px at 320 px wide (5..12 px on a 768 px frame)
             cv::GaussianBlur(frame, out, cv::Size(0, 0), 2.0 + 3.0 * s);
             return out;
+        // Shift and rotate: what enters at the edges is the scene mirrored, so it has the texture
+        // of a real view rather than the flat smear a replicated border would give.
         case Injection::Shift: {
             const double d = (0.06 + 0.12 * s) * size.width;
             const double angle = p.side * std::numbers::pi / 2 + 0.6;
             const cv::Mat m =
                 (cv::Mat_<double>(2, 3) << 1, 0, d * std::cos(angle), 0, 1, d * std::sin(angle));
-            cv::warpAffine(frame, out, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+            cv::warpAffine(frame, out, m, size, cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
             return out;
         }
         case Injection::Rotate: {
             const double deg = (p.side % 2 == 0 ? 1 : -1) * (5.0 + 10.0 * s);
             const cv::Mat m = cv::getRotationMatrix2D(
                 cv::Point2f(size.width / 2.0F, size.height / 2.0F), deg, 1.0);
-            cv::warpAffine(frame, out, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+            cv::warpAffine(frame, out, m, size, cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
             return out;
         }
         case Injection::Freeze:

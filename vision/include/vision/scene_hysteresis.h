@@ -1,8 +1,8 @@
 #pragma once
 
-// Turns a per-frame condition into intervals: it must hold for onsetS before it counts, and be
-// gone for offsetS before it ends, so a flicker is no event and a short gap does not split
-// one. Shared by the tamper and room analysers.
+// Timing shared by the scene analysers. Hysteresis turns a per-frame condition into intervals: it
+// must hold for onsetS before it counts, and be gone for offsetS before it ends, so a flicker is no
+// event and a short gap does not split one. Shared by the tamper and room analysers.
 #include <optional>
 
 #include <opencv2/core.hpp>
@@ -41,6 +41,24 @@ private:
     double m_severitySum = 0;
     int m_severityCount = 0;
     cv::Mat m_onsetFrame;
+};
+
+// Analysis slots every 1/fps from the first frame; each slot takes the first frame at or after
+// it, so a 10 fps source analysed at 4 fps gives 4 frames a second, not 3.3.
+class AnalysisSlots {
+public:
+    explicit AnalysisSlots(double fps) : m_periodS(1.0 / (fps > 0 ? fps : 2.0)) {}
+    bool due(double timeS) const { return !m_nextDueS || timeS >= *m_nextDueS - 1e-6; }
+    void take(double timeS) {
+        m_nextDueS = m_nextDueS ? *m_nextDueS + m_periodS : timeS + m_periodS;
+        if (*m_nextDueS <= timeS) {
+            m_nextDueS = timeS + m_periodS;  // after a gap, slots restart from this frame
+        }
+    }
+
+private:
+    double m_periodS;
+    std::optional<double> m_nextDueS;
 };
 
 }  // namespace examguard::vision::scene

@@ -171,11 +171,11 @@ private:
 
     std::string m_camera;
     TamperConfig m_config;
+    AnalysisSlots m_slots;
     SceneReference m_reference;
     cv::Mat m_previousGrey;
     cv::Mat m_lastFrame;
     std::optional<double> m_lastFrameS;  // any frame, analysed or not
-    std::optional<double> m_nextDueS;    // the next analysis slot
     std::vector<Hysteresis> m_tracks;    // one per kind
     FrameMeasures m_lastMeasures;
     std::int64_t m_framesAnalyzed = 0;

@@ -10,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scene_common.h"
+
 namespace examguard::vision::scene {
 
 namespace {
@@ -92,14 +94,6 @@ double severityAbove(double value, double threshold, double full) {
         return value >= threshold ? 1.0 : 0.0;
     }
     return std::clamp(0.5 + 0.5 * (value - threshold) / (full - threshold), 0.0, 1.0);
-}
-
-std::vector<std::uint8_t> encodeJpeg(const cv::Mat& frame) {
-    std::vector<uchar> jpeg;
-    if (frame.empty() || !cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85})) {
-        return {};
-    }
-    return {jpeg.begin(), jpeg.end()};
 }
 
 double severityBelow(double value, double threshold, double full) {
@@ -292,7 +286,7 @@ FrameConditions evaluate(const FrameMeasures& m, const TamperConfig& config) {
 }
 
 TamperAnalyzer::TamperAnalyzer(std::string camera, TamperConfig config)
-    : m_camera(std::move(camera)), m_config(config) {
+    : m_camera(std::move(camera)), m_config(config), m_slots(config.analysisFps) {
     if (!(m_config.analysisFps > 0)) {
         m_config.analysisFps = 2.0;
     }
@@ -304,9 +298,7 @@ void TamperAnalyzer::setReference(const cv::Mat& frame) {
 }
 
 bool TamperAnalyzer::wantsFrame(double timeS) const {
-    // Analysis slots every 1/fps from the first frame; each slot takes the first frame at or
-    // after it, so a 10 fps source analysed at 4 fps gives 4 frames a second, not 3.3.
-    return !m_nextDueS || timeS >= *m_nextDueS - 1e-6;
+    return m_slots.due(timeS);
 }
 
 void TamperAnalyzer::emit(int kind, std::optional<ConditionInterval> interval,
@@ -321,7 +313,7 @@ void TamperAnalyzer::emit(int kind, std::optional<ConditionInterval> interval,
     e.endS = interval->endS;
     e.open = interval->open;
     e.confidence = interval->confidence;
-    e.snapshotJpeg = encodeJpeg(interval->onsetFrame);
+    e.snapshotJpeg = detail::encodeJpeg(interval->onsetFrame);
     out.push_back(std::move(e));
 }
 
@@ -344,7 +336,7 @@ void TamperAnalyzer::handleGap(double timeS, std::vector<TamperEvent>& out) {
     e.startS = lostFrom;
     e.endS = timeS;
     e.confidence = 1.0;
-    e.snapshotJpeg = encodeJpeg(m_lastFrame);
+    e.snapshotJpeg = detail::encodeJpeg(m_lastFrame);
     out.push_back(std::move(e));
     m_previousGrey.release();  // the frame before the gap says nothing about freezing
 }
@@ -357,9 +349,7 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
     std::vector<TamperEvent> out;
     // A failed read, or a frame too small or of a type no camera sends: counted as no frame,
     // so the gap to the last good frame is measured.
-    if (frame.empty() || frame.depth() != CV_8U || frame.cols < 2 * kGridCols ||
-        frame.rows < 2 * kGridRows ||
-        (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4)) {
+    if (!detail::usableFrame(frame, 2 * kGridCols, 2 * kGridRows)) {
         return out;
     }
     if (m_lastFrameS && timeS < *m_lastFrameS) {
@@ -370,11 +360,7 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
     if (!wantsFrame(timeS)) {
         return out;
     }
-    const double period = 1.0 / m_config.analysisFps;
-    m_nextDueS = m_nextDueS ? *m_nextDueS + period : timeS + period;
-    if (*m_nextDueS <= timeS) {
-        m_nextDueS = timeS + period;  // after a gap, slots restart from this frame
-    }
+    m_slots.take(timeS);
     const cv::Mat small = toAnalysisSize(frame, m_config);
     if (m_reference.empty() || m_reference.grey().size() != small.size()) {
         m_reference = SceneReference::fromFrame(small);
@@ -415,7 +401,7 @@ std::vector<TamperEvent> TamperAnalyzer::finish(double timeS) {
         e.endS = timeS;
         e.confidence = 1.0;
         e.open = true;
-        e.snapshotJpeg = encodeJpeg(m_lastFrame);
+        e.snapshotJpeg = detail::encodeJpeg(m_lastFrame);
         out.push_back(std::move(e));
     }
     return out;
