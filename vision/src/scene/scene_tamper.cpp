@@ -116,14 +116,7 @@ std::optional<TamperKind> tamperKindFromString(std::string_view name) {
 }
 
 cv::Mat toAnalysisSize(const cv::Mat& frame, const TamperConfig& config) {
-    cv::Mat bgr;
-    if (frame.channels() == 1) {
-        cv::cvtColor(frame, bgr, cv::COLOR_GRAY2BGR);
-    } else if (frame.channels() == 4) {
-        cv::cvtColor(frame, bgr, cv::COLOR_BGRA2BGR);
-    } else {
-        bgr = frame;
-    }
+    const cv::Mat bgr = detail::toBgr(frame);
     const int width = std::max(16, config.analysisWidthPx);
     if (bgr.cols <= width) {
         return bgr.clone();
@@ -306,14 +299,8 @@ void TamperAnalyzer::emit(int kind, std::optional<ConditionInterval> interval,
     if (!interval) {
         return;
     }
-    TamperEvent e;
+    auto e = detail::eventFor<TamperEvent>(m_camera, *interval);
     e.kind = static_cast<TamperKind>(kind);
-    e.camera = m_camera;
-    e.startS = interval->startS;
-    e.endS = interval->endS;
-    e.open = interval->open;
-    e.confidence = interval->confidence;
-    e.snapshotJpeg = detail::encodeJpeg(interval->onsetFrame);
     out.push_back(std::move(e));
 }
 
