@@ -117,6 +117,10 @@ TEST(RoomOccupancy, RegionMasksAndOccupancyArePixelExact) {
     cv::rectangle(fg, cv::Rect(170, 70, 30, 40), cv::Scalar(255), cv::FILLED);
     cv::rectangle(fg, cv::Rect(280, 20, 3, 3), cv::Scalar(255), cv::FILLED);
     EXPECT_EQ(scene::blobsOutside(fg, table, 100), 1);
+    // A blob mostly inside the region that spills out of it (head above the seat) is the
+    // person in that seat, not another one.
+    cv::rectangle(fg, cv::Rect(170, 30, 30, 60), cv::Scalar(255), cv::FILLED);
+    EXPECT_EQ(scene::blobsOutside(fg, table, 100), 1);
     EXPECT_EQ(scene::toString(RoomEventKind::HeadcountMismatch), "headcount_mismatch");
     // Fewer than three points is no region.
     EXPECT_EQ(cv::countNonZero(scene::regionMask(Region{"x", {{0, 0}, {1, 1}}}, size)), 0);
@@ -146,15 +150,17 @@ TEST(RoomOccupancy, TableOccupancyFollowsTheAnnotation) {
 
 TEST(RoomOccupancy, EmptyTableIsSeatEmptyProctorAbsentAndHeadcountMismatch) {
     // The table as a candidate's seat and as the proctor's post, one candidate checked in; each
-    // condition must last 3 s.
+    // condition must last 3 s. Nobody stands anywhere else.
     RoomConfig config;
     config.seats = {kTable};
     config.proctor = Region{"proctor", kTable.polygon};
     config.checkedIn = 1;
     config.seatEmptyS = config.proctorAbsentS = config.headcountS = 3.0;
-    config.extraPersonS = 1000;  // not under test here
+    config.extraPersonS = 3.0;
     RoomAnalyzer analyzer("room", config);
     const auto events = runRoom(analyzer);
+    // Everyone in view stands at the table or walks to or from it in less than 3 s.
+    EXPECT_TRUE(ofKind(events, RoomEventKind::ExtraPerson).empty()) << describe(events);
     for (auto kind : {RoomEventKind::SeatEmpty, RoomEventKind::ProctorAbsent,
                       RoomEventKind::HeadcountMismatch}) {
         SCOPED_TRACE(std::string(scene::toString(kind)));

@@ -57,8 +57,9 @@ cv::Mat regionMask(const Region& region, cv::Size size);
 // Share of the region's pixels set in `foreground` (0 for an empty region).
 double occupancy(const cv::Mat& foreground, const cv::Mat& regionMask);
 
-// Foreground blobs outside every region mask that are at least minArea pixels: people
-// standing where no seat is.
+// Foreground blobs of at least minArea pixels with less than a tenth of their area inside the
+// region masks: people standing where no seat is (someone in a seat whose head or feet reach
+// past its region is not counted).
 int blobsOutside(const cv::Mat& foreground, const cv::Mat& allRegions, int minArea);
 
 struct RoomEvent {

@@ -83,19 +83,26 @@ double occupancy(const cv::Mat& foreground, const cv::Mat& mask) {
 }
 
 int blobsOutside(const cv::Mat& foreground, const cv::Mat& allRegions, int minArea) {
-    cv::Mat outside;
-    if (allRegions.size() == foreground.size()) {
-        cv::Mat notRegions;
-        cv::bitwise_not(allRegions, notRegions);
-        cv::bitwise_and(foreground, notRegions, outside);
-    } else {
-        outside = foreground;
-    }
+    // Whole foreground blobs, so a person whose head or feet reach past their seat's region is
+    // still the person in that seat: a blob counts only when (almost) none of it is in a region.
     cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(outside, labels, stats, centroids, 8, CV_32S);
+    const int n = cv::connectedComponentsWithStats(foreground, labels, stats, centroids, 8, CV_32S);
+    std::vector<int> inRegion(static_cast<std::size_t>(n), 0);
+    if (allRegions.size() == foreground.size()) {
+        for (int y = 0; y < labels.rows; ++y) {
+            const int* label = labels.ptr<int>(y);
+            const uchar* region = allRegions.ptr<uchar>(y);
+            for (int x = 0; x < labels.cols; ++x) {
+                if (label[x] > 0 && region[x]) {
+                    ++inRegion[static_cast<std::size_t>(label[x])];
+                }
+            }
+        }
+    }
     int count = 0;
     for (int i = 1; i < n; ++i) {
-        count += stats.at<int>(i, cv::CC_STAT_AREA) >= minArea ? 1 : 0;
+        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+        count += area >= minArea && inRegion[static_cast<std::size_t>(i)] * 10 < area ? 1 : 0;
     }
     return count;
 }
