@@ -239,6 +239,7 @@ int analyze(const CliContext& ctx, const MonitorOptions& o) {
             lastS = t;
             const bool forRoom = room && room->wantsFrame(t);
             if (!tamper.wantsFrame(t) && !forRoom) {
+                collect(tamper.seen(t));  // keeps the signal alive; gaps become signal_lost
                 continue;
             }
             if (!capture.retrieve(frame)) {

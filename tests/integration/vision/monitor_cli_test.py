@@ -81,6 +81,18 @@ class MonitorAnalyze(unittest.TestCase):
             with open(e["snapshot"], "rb") as f:
                 self.assertEqual(f.read(3), b"\xff\xd8\xff")  # a JPEG
 
+    def test_gap_in_time_stamps_is_signal_lost(self):
+        # The stream stops for 10 s after 20 s (time stamps jump from 19.9 s to 30 s), as a
+        # recording of a camera that dropped off the network does.
+        gap = os.path.join(self.dir, "gap.mp4")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-ss", "45", "-t", "40", "-i", CLIP,
+                        "-vf", "setpts='if(gte(T,20),PTS+10/TB,PTS)'", "-fps_mode", "passthrough",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-an", gap],
+                       check=True, timeout=300)
+        doc, _ = self.analyze(gap, expect=1)
+        self.assertEqual([(e["kind"], e["start_s"], e["end_s"]) for e in doc["events"]],
+                         [("signal_lost", 19.9, 30.0)])
+
     def test_config_sets_camera_name_rate_and_thresholds(self):
         config = os.path.join(self.dir, "camera.toml")
         with open(config, "w", encoding="utf-8") as f:

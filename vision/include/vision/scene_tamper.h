@@ -151,6 +151,10 @@ public:
     // count as no frame. Returns events that closed.
     std::vector<TamperEvent> push(const cv::Mat& frame, double timeS);
 
+    // A frame arrived at `timeS` that the caller does not pass on (not due for analysis, not
+    // decoded): it keeps the signal alive. Returns the signal_lost event a gap before it closed.
+    std::vector<TamperEvent> seen(double timeS);
+
     // Live streams: true while the last frame is older than signalLostS at `nowS`. The
     // signal_lost event itself is returned by the next push() (from the last frame before the
     // gap to the first after it) or by finish() (marked open).

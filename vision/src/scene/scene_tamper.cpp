@@ -332,6 +332,16 @@ bool TamperAnalyzer::signalLost(double nowS) const {
     return m_lastFrameS && nowS - *m_lastFrameS >= m_config.signalLostS;
 }
 
+std::vector<TamperEvent> TamperAnalyzer::seen(double timeS) {
+    std::vector<TamperEvent> out;
+    if (m_lastFrameS && timeS < *m_lastFrameS) {
+        return out;
+    }
+    handleGap(timeS, out);
+    m_lastFrameS = timeS;
+    return out;
+}
+
 std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS) {
     std::vector<TamperEvent> out;
     // A failed read, or a frame too small or of a type no camera sends: counted as no frame,
@@ -342,8 +352,7 @@ std::vector<TamperEvent> TamperAnalyzer::push(const cv::Mat& frame, double timeS
     if (m_lastFrameS && timeS < *m_lastFrameS) {
         return out;  // out of order: ignored
     }
-    handleGap(timeS, out);
-    m_lastFrameS = timeS;
+    out = seen(timeS);
     if (!wantsFrame(timeS)) {
         return out;
     }
