@@ -19,6 +19,8 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // examguard face embed, compare and liveness (cmd_face.cpp).
 void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+// examguard monitor analyze (cmd_monitor.cpp).
+void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
 // The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").
 std::string cliActor();

@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     registerNetauditCommands(app, ctx, exitCode);
     registerKeysCommands(app, ctx, exitCode);
     registerArchiveCommands(app, ctx, exitCode);
+    registerMonitorCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;
