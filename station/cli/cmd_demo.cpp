@@ -5,10 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "archive/report.h"
+#include "archive/seal.h"
+#include "archive/signing.h"
+#include "archive/verify.h"
 #include "commands.h"
 #include "demo_checkins.h"
 #include "netaudit_glue.h"
 #include "station/crypto.h"
+#include "station/file_io.h"
 #include "station/i18n.h"
 #include "station/period_import.h"
 #include "station/users.h"
@@ -55,6 +60,66 @@ station::Expected<void> prepareDirectory(const fs::path& dir, std::string_view r
         return r;
     }
     return writeFile(dir / "plan" / "machines.csv", embedded::kDemoMachines);
+}
+
+station::Expected<nlohmann::json> sealDemoPeriod(station::Station& station, const fs::path& dir,
+                                                 const std::string& periodCode, std::ostream& out) {
+    // The demo plays the inspector authority too: its certificate receives the personal data.
+    auto authority = archive::initStationKeys(
+        dir / "inspector-authority", {.commonName = "Demo inspector authority", .replace = true});
+    auto stationCert = authority ? archive::initStationKeys(station.keys().directory(),
+                                                            {.commonName = "ExamGuard demo station",
+                                                             .organization = "Demo site",
+                                                             .replace = true})
+                                 : authority;
+    if (!stationCert) {
+        return tl::unexpected(stationCert.error());
+    }
+    auto authorityPem = station::readFileLimited(
+        archive::KeyPaths::in(dir / "inspector-authority").certificate, 1 << 20);
+    auto signer = archive::Signer::load(station.keys().directory());
+    if (!authorityPem || !signer) {
+        return tl::unexpected(!authorityPem ? authorityPem.error() : signer.error());
+    }
+    const auto certificate = dir / "station-certificate.pem";
+    if (auto r = station::writeFileAtomically(certificate, signer->certificatePem()); !r) {
+        return tl::unexpected(r.error());
+    }
+    archive::SealOptions options;
+    options.periodCode = periodCode;
+    options.out = dir / fmt::format("archive-{}.zip", periodCode);
+    options.authorityCertificatePem = *authorityPem;
+    options.actor = "demo";
+    auto sealed = archive::sealPeriod(station, options);
+    if (!sealed) {
+        return tl::unexpected(sealed.error());
+    }
+    archive::VerifyOptions verifyOptions;
+    verifyOptions.trustPem = signer->certificatePem();
+    auto report = archive::verifyArchive(options.out, verifyOptions);
+    if (!report) {
+        return tl::unexpected(report.error());
+    }
+    const auto checks = archive::crossChecks(*report);
+    const auto reportPath = dir / "inspection-report.html";
+    if (auto r = station::writeFileAtomically(reportPath, archive::renderHtml(*report, checks));
+        !r) {
+        return tl::unexpected(r.error());
+    }
+    int problems = 0;
+    for (const auto& c : checks) {
+        problems += c.verdict == archive::Verdict::Problem ? 1 : 0;
+    }
+    out << trf("6. Period sealed into {} ({} bytes, SHA-256 {}); verified against {}: {}; "
+               "inspection report {} ({} of {} cross-checks found problems).",
+               options.out.string(), sealed->bytes, sealed->sha256, certificate.string(),
+               report->valid ? tr("VALID") : tr("NOT VALID"), reportPath.string(), problems,
+               checks.size())
+        << '\n';
+    return nlohmann::json{{"path", options.out.string()},    {"sha256", sealed->sha256},
+                          {"bytes", sealed->bytes},          {"certificate", certificate.string()},
+                          {"valid", report->valid},          {"report", reportPath.string()},
+                          {"cross_check_problems", problems}};
 }
 
 int runDemo(const CliContext& ctx, const std::string& outDir) {
@@ -176,6 +241,14 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
                       {"intact", verified->intact},
                       {"head", verified->headSha256}};
 
+    // 6. The period sealed into one signed archive (一期一档), verified offline against the
+    // station certificate as an inspector would, and the inspector's report written.
+    auto sealed = sealDemoPeriod(*station, dir, summary["import"].value("period", ""), out);
+    if (!sealed) {
+        return ctx.reportError(sealed.error());
+    }
+    summary["archive"] = *sealed;
+
     if (auto r = writeFile(dir / "summary.json", summary.dump(2) + "\n"); !r) {
         return ctx.reportError(r.error());
     }
@@ -183,7 +256,7 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
     if (ctx.json) {
         ctx.printJson(summary);
     }
-    return verified->intact ? kExitOk : kExitProblem;
+    return verified->intact && (*sealed)["valid"].get<bool>() ? kExitOk : kExitProblem;
 }
 
 }  // namespace

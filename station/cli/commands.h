@@ -13,9 +13,14 @@ void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerPlatformCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerCheckinCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+// examguard keys and examguard archive (cmd_archive.cpp).
+void registerKeysCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void registerDemoCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // examguard face embed, compare and liveness (cmd_face.cpp).
 void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+// examguard monitor analyze (cmd_monitor.cpp).
+void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
 // The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").
 std::string cliActor();

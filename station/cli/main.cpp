@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
     registerCheckinCommands(app, ctx, exitCode);
     registerFaceCommands(app, ctx, exitCode);
     registerNetauditCommands(app, ctx, exitCode);
+    registerKeysCommands(app, ctx, exitCode);
+    registerArchiveCommands(app, ctx, exitCode);
+    registerMonitorCommands(app, ctx, exitCode);
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;

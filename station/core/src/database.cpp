@@ -198,6 +198,30 @@ bool Statement::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
+int Statement::columnCount() const {
+    return sqlite3_column_count(m_stmt);
+}
+
+std::string Statement::columnName(int column) const {
+    const char* name = sqlite3_column_name(m_stmt, column);
+    return name != nullptr ? name : "";
+}
+
+Statement::ColumnType Statement::columnType(int column) const {
+    switch (sqlite3_column_type(m_stmt, column)) {
+        case SQLITE_INTEGER:
+            return ColumnType::Integer;
+        case SQLITE_FLOAT:
+            return ColumnType::Real;
+        case SQLITE_TEXT:
+            return ColumnType::Text;
+        case SQLITE_BLOB:
+            return ColumnType::BlobValue;
+        default:
+            return ColumnType::Null;
+    }
+}
+
 std::int64_t Statement::columnInt(int column) const {
     return sqlite3_column_int64(m_stmt, column);
 }

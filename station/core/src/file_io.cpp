@@ -1,8 +1,11 @@
 #include "station/file_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -56,18 +59,33 @@ std::string_view imageFormat(std::span<const unsigned char> bytes) {
     return {};
 }
 
-Expected<void> writeFileAtomically(const fs::path& path, std::string_view content) {
+Expected<void> writeFileAtomically(const fs::path& path, std::string_view content, unsigned mode) {
     const fs::path temp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out.write(content.data(), static_cast<std::streamsize>(content.size())) ||
-            !out.flush()) {
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            return fail(ErrorCode::Io, fmt::format("cannot write {}", temp.string()));
-        }
+    // Created with its final mode, so a secret is never readable by others, not even briefly.
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+    if (fd < 0) {
+        return fail(ErrorCode::Io,
+                    fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno)));
     }
+    std::size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    const bool ok = written == content.size() && ::fsync(fd) == 0;
+    ::close(fd);
     std::error_code ec;
+    if (!ok) {
+        fs::remove(temp, ec);
+        return fail(ErrorCode::Io, fmt::format("cannot write {}", temp.string()));
+    }
     fs::rename(temp, path, ec);
     if (ec) {
         fs::remove(temp, ec);

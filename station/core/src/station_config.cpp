@@ -69,7 +69,7 @@ Expected<StationConfig> parseStationConfig(std::string_view text, std::string_vi
         return tl::unexpected(configError(source, e.source(), std::string(e.description())));
     }
     StationConfig config;
-    if (auto r = checkKeys(root, "", {"checkin", "id_card", "platform"}, source); !r) {
+    if (auto r = checkKeys(root, "", {"checkin", "id_card", "platform", "archive"}, source); !r) {
         return tl::unexpected(r.error());
     }
     auto section = [&](std::string_view name) -> Expected<const toml::table*> {
@@ -113,6 +113,19 @@ Expected<StationConfig> parseStationConfig(std::string_view text, std::string_vi
     } else if (*t) {
         for (auto r : {checkKeys(**t, "id_card", {"drop_folder"}, source),
                        read(**t, "id_card", "drop_folder", source, config.idCard.dropFolder)}) {
+            if (!r) {
+                return tl::unexpected(r.error());
+            }
+        }
+    }
+    if (auto t = section("archive"); !t) {
+        return tl::unexpected(t.error());
+    } else if (*t) {
+        auto& a = config.archive;
+        for (auto r :
+             {checkKeys(**t, "archive", {"authority_certificate", "include_recordings"}, source),
+              read(**t, "archive", "authority_certificate", source, a.authorityCertificate),
+              read(**t, "archive", "include_recordings", source, a.includeRecordings)}) {
             if (!r) {
                 return tl::unexpected(r.error());
             }

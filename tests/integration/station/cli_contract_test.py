@@ -74,7 +74,23 @@ class CliContract(unittest.TestCase):
         doc = json.loads(out)
         jsonschema.validate(doc, schema("log-verify.schema.json"))
         self.assertTrue(doc["intact"])
-        self.assertEqual(doc["head"], summary["log"]["head"])
+        # Sealing the archive (step 6) logged one more entry after the verified head.
+        self.assertEqual(doc["entries"], summary["log"]["entries"] + 1)
+        # The demo's archive verifies offline against the certificate it wrote, and its sealed
+        # log ends where step 5 verified it.
+        self.assertTrue(summary["archive"]["valid"])
+        code, out, err = run("--json", "archive", "verify", summary["archive"]["path"], "--trust",
+                             summary["archive"]["certificate"])
+        self.assertEqual(code, 0, err)
+        archive = json.loads(out)
+        jsonschema.validate(archive, schema("archive-verify.schema.json"))
+        self.assertTrue(archive["trusted"])
+        self.assertEqual(archive["event_log"]["head"], summary["log"]["head"])
+        with open(summary["archive"]["report"], encoding="utf-8") as f:
+            report = f.read()
+        # The planted LAN problems reach the inspector's report with their evidence.
+        self.assertIn("10.20.1.109", report)
+        self.assertIn("data/lan-findings.json#id=", report)
 
     def test_tampered_log_names_the_entry(self):
         self.demo()

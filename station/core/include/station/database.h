@@ -99,6 +99,11 @@ public:
     void reset();
 
     bool isNull(int column) const;
+    // What the current row holds, for code that turns any query into data (e.g. JSON).
+    enum class ColumnType { Integer, Real, Text, BlobValue, Null };
+    int columnCount() const;
+    std::string columnName(int column) const;
+    ColumnType columnType(int column) const;
     std::int64_t columnInt(int column) const;
     double columnDouble(int column) const;
     std::string columnText(int column) const;

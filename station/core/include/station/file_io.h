@@ -18,7 +18,9 @@ Expected<std::string> readFileLimited(const std::filesystem::path& path, std::si
 std::string_view imageFormat(std::span<const unsigned char> bytes);
 
 // Writes through a temporary file in the same directory and renames it into place, so a
-// reader sees the old file or the whole new one, never a part.
-Expected<void> writeFileAtomically(const std::filesystem::path& path, std::string_view content);
+// reader sees the old file or the whole new one, never a part. `mode` is the new file's
+// permission bits (0600 for secrets).
+Expected<void> writeFileAtomically(const std::filesystem::path& path, std::string_view content,
+                                   unsigned mode = 0644);
 
 }  // namespace examguard::station

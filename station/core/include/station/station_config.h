@@ -27,6 +27,13 @@ struct StationConfig {
         std::filesystem::path dropFolder;  // empty: no folder-drop reader
     } idCard;
 
+    struct Archive {
+        // PEM certificate of the inspector authority; personal data in sealed archives is
+        // encrypted to it. Empty: personal data is left out of archives.
+        std::filesystem::path authorityCertificate;
+        bool includeRecordings = false;  // copy video segments into archives
+    } archive;
+
     struct Platform {
         bool enabled = false;
         std::string baseUrl;

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "station/error.h"
+#include "station/station.h"
+
+// One archive per exam period (一期一档): the period's records, evidence and complete event log
+// as a BagIt bag in a ZIP, signed by the station (docs/formats/archive.md).
+namespace examguard::archive {
+
+struct SealOptions {
+    std::string periodCode;
+    std::filesystem::path out;
+    // PEM certificate of the inspector authority: personal data (names, ID numbers, face
+    // images) goes into the archive only encrypted to it. Empty: personal data is left out.
+    std::string authorityCertificatePem;
+    bool includeRecordings = false;  // copy the video segments in, not only their hashes
+    std::string actor = "station";
+};
+
+struct SealResult {
+    std::filesystem::path path;
+    std::uint64_t bytes = 0;
+    std::string sha256;  // of the whole archive file
+    std::size_t payloadFiles = 0;
+    std::string eventLogHead;
+    std::int64_t eventLogEntries = 0;
+    bool eventLogIntact = true;
+    std::string personalData;  // "encrypted" or "omitted"
+    std::string keepUntil;     // YYYY-MM-DD
+    std::string signer;
+    std::vector<std::string> warnings;  // English; the CLI translates
+};
+
+station::Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& options);
+
+// The exam-room record reports (考场记录报告单, one per subject × round) and the score summary
+// (成绩汇总表), computed from the period's exported records; sealing stores them and the
+// inspector's report shows them.
+struct PeriodRecords {
+    nlohmann::json period, sittings, roster, staff, machines, checkins, alerts, lanFindings,
+        cameraEvents, recordings, scores;
+};
+nlohmann::json recordReports(const PeriodRecords& records);
+nlohmann::json scoreSummary(const PeriodRecords& records);
+
+// "YYYY-MM-DD" `years` after the date part of an ISO time.
+std::string keepUntilDate(const std::string& isoTime, int years);
+
+}  // namespace examguard::archive

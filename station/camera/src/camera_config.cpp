@@ -1,0 +1,300 @@
+#include "station/camera_config.h"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "station/file_io.h"
+
+namespace examguard::station {
+
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 256 * 1024;
+constexpr std::size_t kMaxRegions = 500;
+constexpr std::size_t kMaxPolygonPoints = 64;
+constexpr std::size_t kMaxNameBytes = 200;
+
+tl::unexpected<Error> badInput(std::string_view source, const toml::source_region& where,
+                               std::string_view what) {
+    return fail(ErrorCode::BadInput, fmt::format("{}:{}: {}", source, where.begin.line, what));
+}
+
+Expected<void> checkKeys(const toml::table& table, std::string_view section,
+                         const std::set<std::string_view>& known, std::string_view source) {
+    for (const auto& [key, node] : table) {
+        if (!known.count(key.str())) {
+            return badInput(source, node.source(),
+                            fmt::format("unknown key [{}] {}", section, key.str()));
+        }
+    }
+    return {};
+}
+
+// A number in [lo, hi] at table.key, when present.
+Expected<void> readNumber(const toml::table& table, std::string_view section, std::string_view key,
+                          std::string_view source, double lo, double hi, double& out) {
+    const toml::node* node = table.get(key);
+    if (!node) {
+        return {};
+    }
+    const auto value = node->value<double>();
+    if (!value || !std::isfinite(*value) || *value < lo || *value > hi) {
+        return badInput(
+            source, node->source(),
+            fmt::format("[{}] {} must be a number from {} to {}", section, key, lo, hi));
+    }
+    out = *value;
+    return {};
+}
+
+Expected<std::string> readName(const toml::table& table, std::string_view section,
+                               std::string_view source, const toml::node& where) {
+    const toml::node* node = table.get("name");
+    const auto name = node ? node->value<std::string>() : std::nullopt;
+    if (!name || name->empty() || name->size() > kMaxNameBytes) {
+        return badInput(source, node ? node->source() : where.source(),
+                        fmt::format("[{}] name must be a non-empty string of at most {} bytes",
+                                    section, kMaxNameBytes));
+    }
+    return *name;
+}
+
+Expected<std::filesystem::path> readPath(const toml::table& table, std::string_view section,
+                                         std::string_view key, std::string_view source) {
+    const toml::node* node = table.get(key);
+    if (!node) {
+        return std::filesystem::path();
+    }
+    const auto text = node->value<std::string>();
+    if (!text || text->empty()) {
+        return badInput(source, node->source(),
+                        fmt::format("[{}] {} must be a path", section, key));
+    }
+    std::filesystem::path path = std::filesystem::u8path(*text);
+    if (path.is_relative()) {  // relative to the settings file
+        path = std::filesystem::u8path(std::string(source)).parent_path() / path;
+    }
+    return path;
+}
+
+// [[seat]] / [proctor]: name = "...", polygon = [[x, y], ...] in fractions of the frame.
+Expected<vision::scene::Region> readRegion(const toml::node& node, std::string_view section,
+                                           std::string_view source) {
+    const toml::table* table = node.as_table();
+    if (!table) {
+        return badInput(source, node.source(), fmt::format("[{}] must be a table", section));
+    }
+    if (auto r = checkKeys(*table, section, {"name", "polygon"}, source); !r) {
+        return tl::unexpected(r.error());
+    }
+    vision::scene::Region region;
+    auto name = readName(*table, section, source, node);
+    if (!name) {
+        return tl::unexpected(name.error());
+    }
+    region.name = *name;
+    const toml::node* polygon = table->get("polygon");
+    const toml::array* points = polygon ? polygon->as_array() : nullptr;
+    const auto& where = polygon ? polygon->source() : node.source();
+    const std::string shape = fmt::format(
+        "[{}] {}: polygon must list 3 to {} points [x, y], each from 0 to 1 (fractions of the "
+        "frame)",
+        section, region.name, kMaxPolygonPoints);
+    if (!points || points->size() < 3 || points->size() > kMaxPolygonPoints) {
+        return badInput(source, where, shape);
+    }
+    for (const toml::node& point : *points) {
+        const toml::array* xy = point.as_array();
+        if (!xy || xy->size() != 2) {
+            return badInput(source, point.source(), shape);
+        }
+        const auto x = (*xy)[0].value<double>(), y = (*xy)[1].value<double>();
+        if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y) || *x < 0 || *x > 1 || *y < 0 ||
+            *y > 1) {
+            return badInput(source, point.source(), shape);
+        }
+        region.polygon.emplace_back(static_cast<float>(*x), static_cast<float>(*y));
+    }
+    return region;
+}
+
+struct NumberKey {
+    std::string_view name;
+    double lo, hi;
+    double* out;
+};
+
+Expected<void> readNumbers(const toml::table& table, std::string_view section,
+                           std::string_view source, std::initializer_list<NumberKey> keys,
+                           std::set<std::string_view> otherKeys = {}) {
+    for (const NumberKey& k : keys) {
+        otherKeys.insert(k.name);
+    }
+    if (auto r = checkKeys(table, section, otherKeys, source); !r) {
+        return r;
+    }
+    for (const NumberKey& k : keys) {
+        if (auto r = readNumber(table, section, k.name, source, k.lo, k.hi, *k.out); !r) {
+            return r;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Expected<CameraConfig> parseCameraConfig(std::string_view text, std::string_view source) {
+    toml::table root;
+    try {
+        // Debian's toml++ is built with exceptions, so a syntax error arrives as one.
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        return badInput(source, e.source(), std::string(e.description()));
+    }
+    if (auto r = checkKeys(root, "", {"camera", "tamper", "room", "seat", "proctor"}, source); !r) {
+        return tl::unexpected(r.error());
+    }
+    CameraConfig config;
+    auto section = [&](std::string_view name) -> Expected<const toml::table*> {
+        const toml::node* node = root.get(name);
+        if (!node) {
+            return nullptr;
+        }
+        if (!node->is_table()) {
+            return badInput(source, node->source(), fmt::format("[{}] must be a table", name));
+        }
+        return node->as_table();
+    };
+
+    auto camera = section("camera");
+    if (!camera) {
+        return tl::unexpected(camera.error());
+    }
+    if (*camera) {
+        const toml::table& t = **camera;
+        vision::scene::TamperConfig& c = config.tamper;
+        double width = c.analysisWidthPx;
+        if (auto r = readNumbers(
+                t, "camera", source,
+                {{"analysis_fps", 0.2, 30.0, &c.analysisFps}, {"analysis_width", 64, 1920, &width}},
+                {"name", "reference"});
+            !r) {
+            return tl::unexpected(r.error());
+        }
+        c.analysisWidthPx = static_cast<int>(width);
+        if (t.get("name")) {
+            auto name = readName(t, "camera", source, **camera);
+            if (!name) {
+                return tl::unexpected(name.error());
+            }
+            config.name = *name;
+        }
+        auto reference = readPath(t, "camera", "reference", source);
+        if (!reference) {
+            return tl::unexpected(reference.error());
+        }
+        config.reference = *reference;
+    }
+
+    auto tamper = section("tamper");
+    if (!tamper) {
+        return tl::unexpected(tamper.error());
+    }
+    if (*tamper) {
+        vision::scene::TamperConfig& c = config.tamper;
+        if (auto r = readNumbers(**tamper, "tamper", source,
+                                 {{"onset_s", 0, 600, &c.onsetS},
+                                  {"offset_s", 0, 600, &c.offsetS},
+                                  {"signal_lost_s", 0.5, 3600, &c.signalLostS},
+                                  {"covered_fraction", 0.05, 1, &c.coveredFraction},
+                                  {"flat_cell_std", 0.5, 100, &c.flatCellStd},
+                                  {"cover_luma_change", 1, 255, &c.coverLumaChange},
+                                  {"defocus_ratio", 0.01, 1, &c.defocusRatio},
+                                  {"move_shift_fraction", 0.005, 1, &c.moveShiftFraction},
+                                  {"move_rotation_deg", 0.1, 90, &c.moveRotationDeg},
+                                  {"frozen_max_diff", 0, 50, &c.frozenMaxDiff},
+                                  {"dark_luma", 0, 255, &c.darkLuma},
+                                  {"bright_luma", 0, 255, &c.brightLuma},
+                                  {"colour_cast_shift", 1, 200, &c.colourCastShift},
+                                  {"reference_adapt_s", 0, 86400, &c.referenceAdaptS}});
+            !r) {
+            return tl::unexpected(r.error());
+        }
+    }
+
+    vision::scene::RoomConfig& room = config.room;
+    auto roomTable = section("room");
+    if (!roomTable) {
+        return tl::unexpected(roomTable.error());
+    }
+    if (*roomTable) {
+        double checkedIn = room.checkedIn;
+        if (auto r = readNumbers(**roomTable, "room", source,
+                                 {{"checked_in", -1, 100000, &checkedIn},
+                                  {"occupied_fraction", 0.01, 1, &room.occupiedFraction},
+                                  {"diff_threshold", 1, 255, &room.diffThreshold},
+                                  {"min_person_fraction", 0.0005, 1, &room.minPersonFraction},
+                                  {"seat_empty_s", 0, 86400, &room.seatEmptyS},
+                                  {"proctor_absent_s", 0, 86400, &room.proctorAbsentS},
+                                  {"extra_person_s", 0, 86400, &room.extraPersonS},
+                                  {"headcount_s", 0, 86400, &room.headcountS},
+                                  {"offset_s", 0, 600, &room.offsetS}},
+                                 {"empty_reference"});
+            !r) {
+            return tl::unexpected(r.error());
+        }
+        if (checkedIn != std::floor(checkedIn)) {
+            return badInput(source, (**roomTable).get("checked_in")->source(),
+                            "[room] checked_in must be a whole number");
+        }
+        room.checkedIn = static_cast<int>(checkedIn);
+        auto empty = readPath(**roomTable, "room", "empty_reference", source);
+        if (!empty) {
+            return tl::unexpected(empty.error());
+        }
+        config.emptyReference = *empty;
+    }
+    if (const toml::node* seats = root.get("seat")) {
+        const toml::array* list = seats->as_array();
+        if (!list || list->size() > kMaxRegions) {
+            return badInput(
+                source, seats->source(),
+                fmt::format("[[seat]] must be an array of at most {} tables", kMaxRegions));
+        }
+        std::set<std::string> names;
+        for (const toml::node& node : *list) {
+            auto region = readRegion(node, "seat", source);
+            if (!region) {
+                return tl::unexpected(region.error());
+            }
+            if (!names.insert(region->name).second) {
+                return badInput(source, node.source(),
+                                fmt::format("[[seat]] {} is named twice", region->name));
+            }
+            room.seats.push_back(std::move(*region));
+        }
+    }
+    if (const toml::node* proctor = root.get("proctor")) {
+        auto region = readRegion(*proctor, "proctor", source);
+        if (!region) {
+            return tl::unexpected(region.error());
+        }
+        room.proctor = std::move(*region);
+    }
+    room.analysisFps = config.tamper.analysisFps;
+    room.analysisWidthPx = config.tamper.analysisWidthPx;
+    return config;
+}
+
+Expected<CameraConfig> loadCameraConfig(const std::filesystem::path& path) {
+    auto text = readFileLimited(path, kMaxConfigBytes);
+    if (!text) {
+        return tl::unexpected(text.error());
+    }
+    return parseCameraConfig(*text, path.string());
+}
+
+}  // namespace examguard::station
