@@ -11,6 +11,7 @@
 #include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/i18n.h"
+#include "station/period_import.h"
 
 namespace examguard::cli {
 
@@ -61,23 +62,6 @@ std::string formatTime(std::int64_t us) {
         return "";
     }
     return station::formatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(us)));
-}
-
-station::Expected<std::int64_t> periodIdOf(station::Station& station, const std::string& code) {
-    auto stmt = station.db().prepare("SELECT id FROM period WHERE code = ?");
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bind(1, code);
-    auto row = stmt->step();
-    if (!row) {
-        return tl::unexpected(row.error());
-    }
-    if (!*row) {
-        return station::fail(station::ErrorCode::NotFound,
-                             fmt::format("there is no period {}", code));
-    }
-    return stmt->columnInt(0);
 }
 
 std::string csvField(const std::string& s) {
@@ -169,11 +153,11 @@ int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
             return ctx.reportError(opened.error());
         }
         station.emplace(std::move(*opened));
-        auto id = periodIdOf(*station, o.period);
-        if (!id) {
-            return ctx.reportError(id.error());
+        auto period = station::findPeriod(station->db(), o.period);
+        if (!period) {
+            return ctx.reportError(period.error());
         }
-        periodId = *id;
+        periodId = period->id;
         if (o.registry.empty()) {
             auto filed = registryOfPeriod(*station, *periodId);
             if (!filed) {

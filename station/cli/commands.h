@@ -22,6 +22,9 @@ void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 // examguard monitor analyze (cmd_monitor.cpp).
 void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
+// examguard agent enroll and import (cmd_agent.cpp; built when the agent area is).
+void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+
 // The OS user running the CLI, as the actor recorded in the event log ("cli:<name>").
 std::string cliActor();
 

@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
     registerKeysCommands(app, ctx, exitCode);
     registerArchiveCommands(app, ctx, exitCode);
     registerMonitorCommands(app, ctx, exitCode);
+#ifdef EXAMGUARD_WITH_AGENT
+    registerAgentCommands(app, ctx, exitCode);
+#endif
 
     app.parse_complete_callback([&] {
         using spdlog::level::level_enum;

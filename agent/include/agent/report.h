@@ -55,6 +55,10 @@ tl::expected<void, Error> generateKey(const std::filesystem::path& privateKeyPat
 // SubjectPublicKeyInfo, "value": base64}}.
 tl::expected<nlohmann::json, Error> signReport(const nlohmann::json& report,
                                                const std::filesystem::path& privateKeyPath);
+// SHA-256 (hex) of a PEM Ed25519 public key's DER SubjectPublicKeyInfo, as in
+// signature.public_key_sha256.
+tl::expected<std::string, Error> publicKeyFingerprintPem(const std::string& publicKeyPem);
+
 // Checks an envelope against a PEM public key; kSignatureInvalid says why it was refused.
 tl::expected<void, Error> verifyEnvelope(const nlohmann::json& envelope,
                                          const std::string& publicKeyPem);

@@ -388,6 +388,30 @@ tl::expected<json, Error> signReport(const json& report,
                   {"value", base64(sig.data(), size)}}}};
 }
 
+namespace {
+
+// A PEM public key that must be Ed25519; anything else is malformed.
+tl::expected<PkeyPtr, Error> readEd25519PublicKey(const std::string& publicKeyPem) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(publicKeyPem.data(), static_cast<int>(publicKeyPem.size())), &BIO_free);
+    PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
+        return tl::unexpected(
+            Error{ErrorCode::kMalformedData, "the public key is not a PEM Ed25519 key"});
+    }
+    return key;
+}
+
+}  // namespace
+
+tl::expected<std::string, Error> publicKeyFingerprintPem(const std::string& publicKeyPem) {
+    auto key = readEd25519PublicKey(publicKeyPem);
+    if (!key) {
+        return tl::unexpected(key.error());
+    }
+    return publicKeyFingerprint(key->get());
+}
+
 tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string& publicKeyPem) {
     const auto refuse = [](std::string why) {
         return tl::unexpected(Error{ErrorCode::kSignatureInvalid, std::move(why)});
@@ -401,14 +425,11 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
         !sig["value"].is_string()) {
         return refuse("signature algorithm is not ed25519 or the value is missing");
     }
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(publicKeyPem.data(), static_cast<int>(publicKeyPem.size())), &BIO_free);
-    PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-        return tl::unexpected(
-            Error{ErrorCode::kMalformedData, "the public key is not a PEM Ed25519 key"});
+    auto key = readEd25519PublicKey(publicKeyPem);
+    if (!key) {
+        return tl::unexpected(key.error());
     }
-    if (sig.value("public_key_sha256", "") != publicKeyFingerprint(key.get())) {
+    if (sig.value("public_key_sha256", "") != publicKeyFingerprint(key->get())) {
         return refuse("signed by a different key than the one enrolled for this PC");
     }
     auto value = unbase64(sig["value"].get<std::string>());
@@ -417,7 +438,7 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
     }
     const std::string bytes = canonicalBytes(envelope["report"]);
     MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->get()) != 1) {
         return tl::unexpected(Error{ErrorCode::kCryptoFailed, "Ed25519 verification unavailable"});
     }
     if (EVP_DigestVerify(ctx.get(), value->data(), value->size(),

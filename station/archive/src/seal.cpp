@@ -10,6 +10,7 @@
 #include "archive/signing.h"
 #include "archive/zip_container.h"
 #include "station/clock.h"
+#include "station/period_import.h"
 
 namespace examguard::archive {
 
@@ -160,22 +161,6 @@ Expected<PeriodRecords> loadRecords(Database& db, std::int64_t periodId) {
         s.erase("path");  // the station's own layout; an inspector looks up `file`
     }
     return r;
-}
-
-Expected<std::int64_t> findPeriod(Database& db, const std::string& code) {
-    auto stmt = db.prepare("SELECT id FROM period WHERE code = ?");
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bind(1, code);
-    auto row = stmt->step();
-    if (!row) {
-        return tl::unexpected(row.error());
-    }
-    if (!*row) {
-        return fail(ErrorCode::NotFound, fmt::format("no exam period {}", code));
-    }
-    return stmt->columnInt(0);
 }
 
 // The complete event log, one canonical JSON object per line, in chain order.
@@ -417,15 +402,16 @@ nlohmann::json scoreSummary(const PeriodRecords& r) {
 
 Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& options) {
     auto& db = station.db();
-    auto periodId = findPeriod(db, options.periodCode);
-    if (!periodId) {
-        return tl::unexpected(periodId.error());
+    auto found = station::findPeriod(db, options.periodCode);
+    if (!found) {
+        return tl::unexpected(found.error());
     }
+    const std::int64_t periodId = found->id;
     auto signer = Signer::load(station.keys().directory());
     if (!signer) {
         return tl::unexpected(signer.error());
     }
-    auto records = loadRecords(db, *periodId);
+    auto records = loadRecords(db, periodId);
     if (!records) {
         return tl::unexpected(records.error());
     }
@@ -458,7 +444,7 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
         if (!stmt) {
             return tl::unexpected(stmt.error());
         }
-        stmt->bind(1, *periodId);
+        stmt->bind(1, periodId);
         if (auto row = stmt->step(); row && *row) {
             planText = stmt->columnText(0);
         }
@@ -495,7 +481,7 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     payload.emplace_back("data/event-log.jsonl", *logText);
 
     if (!options.authorityCertificatePem.empty()) {
-        auto personal = personalData(station, *periodId);
+        auto personal = personalData(station, periodId);
         if (!personal) {
             return tl::unexpected(personal.error());
         }
@@ -671,7 +657,7 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
 
     // The seal itself is history: logged after the archive exists, so the next archive of this
     // station shows when this one was made and what it was.
-    auto logged = station.log().appendNow({options.actor, "archive.sealed", *periodId,
+    auto logged = station.log().appendNow({options.actor, "archive.sealed", periodId,
                                            json{{"period", period.value("code", "")},
                                                 {"file", options.out.filename().string()},
                                                 {"sha256", result.sha256},

@@ -12,14 +12,15 @@ extern const std::string_view kMigration2;
 extern const std::string_view kMigration3;
 extern const std::string_view kMigration4;
 extern const std::string_view kMigration5;
+extern const std::string_view kMigration6;
 }  // namespace embedded
 
 namespace {
 
 // Index i holds the SQL that takes a database from version i to i + 1.
-const std::array<const std::string_view*, 5> kMigrations = {
-    &embedded::kMigration1, &embedded::kMigration2, &embedded::kMigration3, &embedded::kMigration4,
-    &embedded::kMigration5};
+const std::array<const std::string_view*, 6> kMigrations = {
+    &embedded::kMigration1, &embedded::kMigration2, &embedded::kMigration3,
+    &embedded::kMigration4, &embedded::kMigration5, &embedded::kMigration6};
 
 }  // namespace
 

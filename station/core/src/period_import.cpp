@@ -1259,4 +1259,20 @@ nlohmann::json toJson(const ImportSummary& s) {
             {"log_seq", s.logSeq}};
 }
 
+Expected<PeriodRef> findPeriod(Database& db, const std::string& code) {
+    auto stmt = db.prepare("SELECT id, site_id FROM period WHERE code = ?");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, code);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return fail(ErrorCode::NotFound, fmt::format("there is no exam period {}", code));
+    }
+    return PeriodRef{stmt->columnInt(0), stmt->columnInt(1)};
+}
+
 }  // namespace examguard::station

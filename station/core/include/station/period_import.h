@@ -62,4 +62,11 @@ Expected<ImportResult> importPeriod(Station& station, const ImportOptions& optio
 nlohmann::json toJson(const ImportIssue& issue);
 nlohmann::json toJson(const ImportSummary& summary);
 
+// An imported period by its code (e.g. "2026-DG-011"); NotFound names the code.
+struct PeriodRef {
+    std::int64_t id = 0;
+    std::int64_t siteId = 0;
+};
+Expected<PeriodRef> findPeriod(Database& db, const std::string& code);
+
 }  // namespace examguard::station
