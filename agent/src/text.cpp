@@ -103,4 +103,12 @@ std::string sanitizeUtf8(std::string_view text) {
     return out;
 }
 
+std::string stringField(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) {
+        return {};
+    }
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
 }  // namespace examguard::agent

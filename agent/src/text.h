@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace examguard::agent {
 
 // UTF-16 (as read from PE resources) to UTF-8; unpaired surrogates become U+FFFD.
@@ -13,5 +15,9 @@ std::string asciiLower(std::string_view text);
 
 // Replaces invalid UTF-8 sequences with U+FFFD so the text can go into JSON.
 std::string sanitizeUtf8(std::string_view text);
+
+// A string member of a JSON object from outside; empty when absent, of another type, or when
+// `j` is not an object (nlohmann's value() would throw on a wrong type).
+std::string stringField(const nlohmann::json& j, const char* key);
 
 }  // namespace examguard::agent

@@ -168,8 +168,10 @@ int runImport(const CliContext& ctx, const AgentOptions& o) {
     }
     const std::string fileSha = station::sha256Hex(*text);
     std::string fingerprint;
-    if (envelope.contains("signature") && envelope["signature"].is_object()) {
-        fingerprint = envelope["signature"].value("public_key_sha256", "");
+    if (const auto sig = envelope.find("signature"); sig != envelope.end() && sig->is_object() &&
+                                                     sig->contains("public_key_sha256") &&
+                                                     (*sig)["public_key_sha256"].is_string()) {
+        fingerprint = (*sig)["public_key_sha256"].get<std::string>();
     }
     auto opened = openWithPeriod(ctx, o.period);
     if (!opened) {

@@ -421,7 +421,7 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
         return refuse("not a signed report: 'report' or 'signature' missing");
     }
     const auto& sig = envelope["signature"];
-    if (sig.value("algorithm", "") != "ed25519" || !sig.contains("value") ||
+    if (stringField(sig, "algorithm") != "ed25519" || !sig.contains("value") ||
         !sig["value"].is_string()) {
         return refuse("signature algorithm is not ed25519 or the value is missing");
     }
@@ -429,7 +429,7 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
     if (!key) {
         return tl::unexpected(key.error());
     }
-    if (sig.value("public_key_sha256", "") != publicKeyFingerprint(key->get())) {
+    if (stringField(sig, "public_key_sha256") != publicKeyFingerprint(key->get())) {
         return refuse("signed by a different key than the one enrolled for this PC");
     }
     auto value = unbase64(sig["value"].get<std::string>());

@@ -20,8 +20,13 @@ std::string normalMac(std::string_view mac) {
 }
 
 std::string str(const json& j, const char* key) {
+    return stringField(j, key);
+}
+
+// A boolean field; anything else (absent or another type) reads as false.
+bool flag(const json& j, const char* key) {
     const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    return it != j.end() && it->is_boolean() && it->get<bool>();
 }
 
 struct Adapter {
@@ -43,7 +48,7 @@ tl::expected<ImportedReport, Error> importReport(
     const auto malformed = [](std::string what) {
         return tl::unexpected(Error{ErrorCode::kMalformedData, std::move(what)});
     };
-    if (!r.is_object() || r.value("schema", "") != "examguard-agent-report/1") {
+    if (!r.is_object() || str(r, "schema") != "examguard-agent-report/1") {
         return malformed("report: 'schema' is not examguard-agent-report/1");
     }
     ImportedReport out;
@@ -63,7 +68,7 @@ tl::expected<ImportedReport, Error> importReport(
     std::vector<Adapter> adapters;
     if (r.contains("adapters") && r["adapters"].is_array()) {
         for (const auto& a : r["adapters"]) {
-            if (!a.is_object() || a.value("loopback", false) || str(a, "mac").empty()) {
+            if (!a.is_object() || flag(a, "loopback") || str(a, "mac").empty()) {
                 continue;
             }
             Adapter adapter{str(a, "name"), normalMac(str(a, "mac")), {}};
@@ -134,7 +139,7 @@ tl::expected<ImportedReport, Error> importReport(
             out.findings.push_back(
                 {kind, str(d, "app"), out.mac, out.ip, out.seat,
                  fmt::format("agent: {} ({}) by {}{}", str(d, "name"), str(d, "subject"), why,
-                             d.value("renamed", false) ? " [renamed]" : "")});
+                             flag(d, "renamed") ? " [renamed]" : "")});
         }
     }
     return out;

@@ -110,5 +110,31 @@ TEST_F(Import, ForgedReportsAreRefusedBeforeAnythingElse) {
     EXPECT_EQ(r.error().code, ErrorCode::kSignatureInvalid);
 }
 
+TEST_F(Import, FieldsOfTheWrongTypeAreIgnoredNotThrown) {
+    // Found by agent_report_import_fuzz: a validly signed report (a genuine key on a compromised
+    // PC can sign anything) whose flags and signature fields have other types than expected.
+    auto report = signedReport("10.1.0.107")["report"];
+    report["adapters"][0]["loopback"] = "yes";
+    report["detections"][0]["renamed"] = 1;
+    report["detections"][1]["reasons"] = nlohmann::json::array({"not an object", 7});
+    const auto r = importReport(*signReport(report, m_dir / "a.pem"), m_pub, seen(), m_registry);
+    ASSERT_TRUE(r) << r.error().detail;
+    EXPECT_EQ(r->seat, "A07");
+    EXPECT_EQ(r->findings[0].evidence.find("[renamed]"), std::string::npos);
+
+    auto envelope = signedReport("10.1.0.107");
+    envelope["signature"]["algorithm"] = 25519;
+    const auto wrongAlgorithm = importReport(envelope, m_pub, seen(), m_registry);
+    ASSERT_FALSE(wrongAlgorithm);
+    EXPECT_EQ(wrongAlgorithm.error().code, ErrorCode::kSignatureInvalid);
+    envelope = signedReport("10.1.0.107");
+    envelope["signature"]["public_key_sha256"] = nlohmann::json::array();
+    const auto wrongKey = importReport(envelope, m_pub, seen(), m_registry);
+    ASSERT_FALSE(wrongKey);
+    EXPECT_EQ(wrongKey.error().code, ErrorCode::kSignatureInvalid);
+    envelope["report"]["schema"] = 1;
+    EXPECT_FALSE(importReport(envelope, m_pub, seen(), m_registry));
+}
+
 }  // namespace
 }  // namespace examguard::agent
