@@ -15,6 +15,7 @@
 #include "station/clock.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
+#include "station/platform/platform_client.h"
 #include "station/privacy.h"
 
 namespace examguard::cli {
@@ -25,6 +26,12 @@ using station::i18n::trf;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The certificate files an inspector trusts (empty: not given).
+struct TrustFiles {
+    std::string station;
+    std::string tsa;
+};
 
 constexpr std::size_t kMaxPemBytes = 1 << 20;
 
@@ -155,6 +162,11 @@ std::string translateWarning(const std::string& warning) {
             "not verify. ({})",
             warning);
     }
+    if (warning.starts_with("no TSA trust anchor given")) {
+        return tr(
+            "No TSA trust anchor given (--tsa-trust): the time-stamp matches the signature, but "
+            "the time-stamping authority was not checked.");
+    }
     if (warning.starts_with("no trust anchor given")) {
         return tr(
             "No trust anchor given (--trust): the archive is intact and signed, but who "
@@ -163,11 +175,43 @@ std::string translateWarning(const std::string& warning) {
     return warning;
 }
 
+// Posts a time-stamp query to an RFC 3161 authority over HTTP(S) and returns its reply.
+archive::SealOptions::Timestamper timestamperFor(const std::string& url) {
+    return [url](const std::vector<unsigned char>& query)
+               -> station::Expected<std::vector<unsigned char>> {
+        station::platform::CurlTransport transport;
+        auto reply =
+            transport.post(url, {{"Content-Type", "application/timestamp-query"}},
+                           std::string(query.begin(), query.end()), std::chrono::seconds(30));
+        if (!reply) {
+            return station::fail(
+                station::ErrorCode::Io,
+                fmt::format("time-stamping authority {}: {}", url, reply.error().detail));
+        }
+        if (reply->status != 200) {
+            return station::fail(
+                station::ErrorCode::Io,
+                fmt::format("time-stamping authority {} answered HTTP {}", url, reply->status));
+        }
+        return std::vector<unsigned char>(reply->body.begin(), reply->body.end());
+    };
+}
+
 int archiveSeal(const CliContext& ctx, archive::SealOptions options, const std::string& authority,
-                bool includeRecordings) {
+                bool includeRecordings, const std::string& tsa, bool noTimestamp) {
     auto config = ctx.loadConfig();
     if (!config) {
         return ctx.reportError(config.error());
+    }
+    const std::string tsaUrl = noTimestamp    ? std::string()
+                               : !tsa.empty() ? tsa
+                                              : config->archive.tsaUrl;
+    if (!tsaUrl.empty()) {
+        if (!tsaUrl.starts_with("http://") && !tsaUrl.starts_with("https://")) {
+            std::cerr << trf("--tsa must be an http:// or https:// URL, not '{}'.", tsaUrl) << '\n';
+            return kExitUsage;
+        }
+        options.timestamper = timestamperFor(tsaUrl);
     }
     const fs::path authorityPath =
         !authority.empty() ? fs::path(authority) : config->archive.authorityCertificate;
@@ -203,6 +247,10 @@ int archiveSeal(const CliContext& ctx, archive::SealOptions options, const std::
                        {"personal_data", sealed->personalData},
                        {"keep_until", sealed->keepUntil},
                        {"signer", sealed->signer},
+                       {"timestamp", sealed->timestampTime.empty()
+                                         ? json(nullptr)
+                                         : json{{"time", sealed->timestampTime},
+                                                {"authority", sealed->timestampAuthority}}},
                        {"warnings", warnings}});
     } else {
         std::cout << trf("Sealed period {} into {} ({} bytes, {} files).", options.periodCode,
@@ -215,6 +263,11 @@ int archiveSeal(const CliContext& ctx, archive::SealOptions options, const std::
                   << trf("Personal data: {}", personalDataLabel(sealed->personalData)) << '\n'
                   << trf("Keep until: {}", sealed->keepUntil) << '\n'
                   << trf("Signed by: {}", sealed->signer) << '\n';
+        if (!sealed->timestampTime.empty()) {
+            std::cout << trf("Time-stamped by {} at {}", sealed->timestampAuthority,
+                             sealed->timestampTime)
+                      << '\n';
+        }
         for (const auto& w : sealed->warnings) {
             std::cerr << trf("Warning: {}", translateWarning(w)) << '\n';
         }
@@ -229,6 +282,10 @@ const char* failureLabel(std::string_view code) {
         return tr("signature of the tag manifest is invalid");
     if (code == "trust")
         return tr("signer does not chain to the trust anchor");
+    if (code == "timestamp")
+        return tr("time-stamp missing, damaged or not for this signature");
+    if (code == "timestamp_trust")
+        return tr("time-stamp not signed by a trusted time-stamping authority");
     if (code == "member_missing")
         return tr("member missing");
     if (code == "member_extra")
@@ -260,20 +317,23 @@ const char* failureLabel(std::string_view code) {
     return tr("check failed");
 }
 
-// Options with the trust anchor read from its file, when one is given.
-station::Expected<archive::VerifyOptions> verifyOptions(const std::string& trust) {
+// Options with the trust anchors read from their files, when given.
+station::Expected<archive::VerifyOptions> verifyOptions(const TrustFiles& trust) {
     archive::VerifyOptions options;
-    if (!trust.empty()) {
-        auto pem = station::readFileLimited(trust, kMaxPemBytes);
-        if (!pem) {
-            return tl::unexpected(pem.error());
+    for (auto [file, pem] : {std::pair{&trust.station, &options.trustPem},
+                             std::pair{&trust.tsa, &options.tsaTrustPem}}) {
+        if (!file->empty()) {
+            auto read = station::readFileLimited(*file, kMaxPemBytes);
+            if (!read) {
+                return tl::unexpected(read.error());
+            }
+            *pem = *read;
         }
-        options.trustPem = *pem;
     }
     return options;
 }
 
-int archiveVerify(const CliContext& ctx, const std::string& file, const std::string& trust,
+int archiveVerify(const CliContext& ctx, const std::string& file, const TrustFiles& trust,
                   const std::string& recordings) {
     auto options = verifyOptions(trust);
     if (!options) {
@@ -308,6 +368,10 @@ int archiveVerify(const CliContext& ctx, const std::string& file, const std::str
              {"signer", report->signer},
              {"signing_time", report->signingTime},
              {"trusted", report->trusted},
+             {"timestamp", report->timestamp ? json{{"time", report->timestamp->time},
+                                                    {"authority", report->timestamp->authority},
+                                                    {"trusted", report->timestamp->trusted}}
+                                             : json(nullptr)},
              {"files", report->files},
              {"event_log", {{"entries", report->eventLogEntries}, {"head", report->eventLogHead}}},
              {"recordings_checked", report->recordingsChecked},
@@ -325,6 +389,11 @@ int archiveVerify(const CliContext& ctx, const std::string& file, const std::str
                           << '\n';
             }
         }
+        if (report->timestamp) {
+            std::cout << trf("Time-stamped by {} at {}", report->timestamp->authority,
+                             report->timestamp->time)
+                      << '\n';
+        }
         std::cout << trf("Event log: {} entries, head {}", report->eventLogEntries,
                          report->eventLogHead)
                   << '\n';
@@ -338,7 +407,7 @@ int archiveVerify(const CliContext& ctx, const std::string& file, const std::str
     return report->valid ? kExitOk : kExitProblem;
 }
 
-int archiveInspect(const CliContext& ctx, const std::string& file, const std::string& trust,
+int archiveInspect(const CliContext& ctx, const std::string& file, const TrustFiles& trust,
                    const std::string& out) {
     if (!out.ends_with(".html") && !out.ends_with(".htm")) {
         std::cerr << tr("The report is written as HTML: give a file name ending in .html (print "
@@ -474,6 +543,14 @@ int archiveRetention(const CliContext& ctx, bool listOnly, std::string today) {
     return (missing > 0 || unsealed > 0) && !listOnly ? kExitProblem : kExitOk;
 }
 
+void addTrustOptions(CLI::App& command, TrustFiles& trust) {
+    command.add_option("--trust", trust.station,
+                       tr("Trust anchor: the station's or its CA's certificate (PEM)"));
+    command.add_option("--tsa-trust", trust.tsa,
+                       tr("Trust anchor of the time-stamping authority (PEM); with it a "
+                          "time-stamp is required"));
+}
+
 }  // namespace
 
 void registerKeysCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
@@ -516,6 +593,8 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto options = std::make_shared<archive::SealOptions>();
     auto authority = std::make_shared<std::string>();
     auto include = std::make_shared<bool>(false);
+    auto tsa = std::make_shared<std::string>();
+    auto noTimestamp = std::make_shared<bool>(false);
     seal->add_option("--period", options->periodCode, tr("Period code"))->required();
     seal->add_option("--out", options->out, tr("Archive file to write (.zip)"))->required();
     seal->add_option("--authority-cert", *authority,
@@ -523,18 +602,22 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
                         "(default: [archive] authority_certificate in station.toml)"));
     seal->add_flag("--include-recordings", *include,
                    tr("Copy the video segments into the archive, not only their hashes"));
-    seal->callback([&ctx, &exitCode, options, authority, include] {
-        exitCode = archiveSeal(ctx, *options, *authority, *include);
+    seal->add_option("--tsa", *tsa,
+                     tr("RFC 3161 time-stamping authority URL (default: [archive] tsa_url in "
+                        "station.toml)"));
+    seal->add_flag("--no-timestamp", *noTimestamp,
+                   tr("Seal without a time-stamp even when a TSA is configured"));
+    seal->callback([&ctx, &exitCode, options, authority, include, tsa, noTimestamp] {
+        exitCode = archiveSeal(ctx, *options, *authority, *include, *tsa, *noTimestamp);
     });
 
     auto* verify = arc->add_subcommand(
         "verify", tr("Verify an archive offline; exit 0 only if every check holds"));
     auto file = std::make_shared<std::string>();
-    auto trust = std::make_shared<std::string>();
+    auto trust = std::make_shared<TrustFiles>();
     auto recordings = std::make_shared<std::string>();
     verify->add_option("FILE", *file, tr("Archive file"))->required();
-    verify->add_option("--trust", *trust,
-                       tr("Trust anchor: the station's or its CA's certificate (PEM)"));
+    addTrustOptions(*verify, *trust);
     verify->add_option("--recordings", *recordings,
                        tr("Recording store directory: check every segment's SHA-256"));
     verify->callback([&ctx, &exitCode, file, trust, recordings] {
@@ -554,12 +637,11 @@ void registerArchiveCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto* inspect = arc->add_subcommand(
         "inspect", tr("Verify an archive and write the inspector's report (HTML)"));
     auto inspectFile = std::make_shared<std::string>();
-    auto inspectTrust = std::make_shared<std::string>();
+    auto inspectTrust = std::make_shared<TrustFiles>();
     auto reportOut = std::make_shared<std::string>();
     inspect->add_option("FILE", *inspectFile, tr("Archive file"))->required();
     inspect->add_option("--report", *reportOut, tr("Report file to write (.html)"))->required();
-    inspect->add_option("--trust", *inspectTrust,
-                        tr("Trust anchor: the station's or its CA's certificate (PEM)"));
+    addTrustOptions(*inspect, *inspectTrust);
     inspect->callback([&ctx, &exitCode, inspectFile, inspectTrust, reportOut] {
         exitCode = archiveInspect(ctx, *inspectFile, *inspectTrust, *reportOut);
     });

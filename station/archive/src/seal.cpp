@@ -8,6 +8,7 @@
 
 #include "archive/bagit.h"
 #include "archive/signing.h"
+#include "archive/timestamp.h"
 #include "archive/zip_container.h"
 #include "station/clock.h"
 #include "station/period_import.h"
@@ -634,6 +635,24 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     if (!signature) {
         return tl::unexpected(signature.error());
     }
+    if (options.timestamper) {
+        auto query = makeTimestampQuery(*signature);
+        if (!query) {
+            return tl::unexpected(query.error());
+        }
+        auto reply = options.timestamper(*query);
+        if (!reply) {
+            return tl::unexpected(reply.error());
+        }
+        auto stamped = attachTimestamp(*signature, *query, *reply);
+        if (!stamped) {
+            return tl::unexpected(stamped.error());
+        }
+        signature = std::move(stamped);
+        const auto stamp = checkTimestamp(*signature, {});
+        result.timestampTime = stamp.time;
+        result.timestampAuthority = stamp.authority;
+    }
     for (const auto& [name, content] :
          {std::pair<const char*, std::string_view>{kTagManifestFile, tagManifestText},
           {kTagSignatureFile, std::string_view(reinterpret_cast<const char*>(signature->data()),
@@ -657,14 +676,17 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
 
     // The seal itself is history: logged after the archive exists, so the next archive of this
     // station shows when this one was made and what it was.
-    auto logged = station.log().appendNow({options.actor, "archive.sealed", periodId,
-                                           json{{"period", period.value("code", "")},
-                                                {"file", options.out.filename().string()},
-                                                {"sha256", result.sha256},
-                                                {"bytes", result.bytes},
-                                                {"event_log_head", result.eventLogHead},
-                                                {"keep_until", result.keepUntil},
-                                                {"personal_data", result.personalData}}});
+    auto logged = station.log().appendNow(
+        {options.actor, "archive.sealed", periodId,
+         json{{"period", period.value("code", "")},
+              {"file", options.out.filename().string()},
+              {"sha256", result.sha256},
+              {"bytes", result.bytes},
+              {"event_log_head", result.eventLogHead},
+              {"keep_until", result.keepUntil},
+              {"personal_data", result.personalData},
+              {"timestamp",
+               result.timestampTime.empty() ? json(nullptr) : json(result.timestampTime)}}});
     if (!logged) {
         result.warnings.push_back("the archive was written but its log entry failed: " +
                                   logged.error().detail);

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "openssl_util.h"
 #include "station/file_io.h"
 
 namespace examguard::archive {
@@ -18,53 +19,9 @@ namespace examguard::archive {
 namespace fs = std::filesystem;
 using station::ErrorCode;
 using station::fail;
+using namespace detail;
 
 namespace {
-
-struct Free {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-    void operator()(X509* p) const { X509_free(p); }
-    void operator()(X509_REQ* p) const { X509_REQ_free(p); }
-    void operator()(BIO* p) const { BIO_free(p); }
-    void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
-    void operator()(X509_STORE* p) const { X509_STORE_free(p); }
-    void operator()(STACK_OF(X509) * p) const { sk_X509_pop_free(p, X509_free); }
-    void operator()(BIGNUM* p) const { BN_free(p); }
-    void operator()(X509_NAME* p) const { X509_NAME_free(p); }
-};
-template <typename T>
-using Owned = std::unique_ptr<T, Free>;
-using Certs = std::unique_ptr<STACK_OF(X509), Free>;
-
-// The OpenSSL error queue as one line, emptied.
-std::string opensslError(std::string_view what) {
-    std::string text(what);
-    unsigned long code = 0;
-    while ((code = ERR_get_error()) != 0) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        text += ": ";
-        text += buf;
-    }
-    return text;
-}
-
-std::string isoTime(const ASN1_TIME* time) {
-    std::tm tm{};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-        return {};
-    }
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-std::string nameText(const X509_NAME* name) {
-    Owned<BIO> bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(n));
-}
 
 CertificateInfo describe(X509* cert) {
     CertificateInfo info;
@@ -78,32 +35,6 @@ CertificateInfo describe(X509* cert) {
     info.sha256Fingerprint = station::toHex(std::span(md, len));
     info.selfSigned = X509_check_issued(cert, cert) == X509_V_OK;
     return info;
-}
-
-Expected<Owned<X509>> readCertificate(std::string_view pem, std::string_view what) {
-    Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    Owned<X509> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) {
-        return fail(ErrorCode::BadInput,
-                    opensslError(fmt::format("{} is not a PEM certificate", what)));
-    }
-    return cert;
-}
-
-// Every certificate in a PEM text (none is fine).
-Expected<Certs> readCertificates(std::string_view pem, std::string_view what) {
-    Certs certs(sk_X509_new_null());
-    Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-        sk_X509_push(certs.get(), cert);
-    }
-    const unsigned long last = ERR_peek_last_error();
-    if (ERR_GET_REASON(last) == PEM_R_NO_START_LINE) {
-        ERR_clear_error();  // the normal end of the text
-    } else if (last != 0) {
-        return fail(ErrorCode::BadInput, opensslError(fmt::format("{} is damaged", what)));
-    }
-    return certs;
 }
 
 Expected<Owned<EVP_PKEY>> readPrivateKey(std::string_view pem, std::string_view what) {
@@ -210,24 +141,6 @@ Expected<std::string> readSmallFile(const fs::path& path) {
     return station::readFileLimited(path, 1 << 20);
 }
 
-Owned<CMS_ContentInfo> parseCms(std::span<const unsigned char> der, std::string& error) {
-    const unsigned char* p = der.data();
-    Owned<CMS_ContentInfo> cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
-    if (!cms) {
-        error = opensslError("the signature is not a CMS structure");
-        return cms;
-    }
-    if (p != der.data() + der.size()) {
-        error = "the signature has bytes after its CMS structure";
-        return {};
-    }
-    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
-        error = "the signature is not CMS SignedData";
-        return {};
-    }
-    return cms;
-}
-
 // Signing time from the one signer's signed attributes; 0 when absent.
 std::time_t signingTimeOf(CMS_ContentInfo* cms, std::string& iso) {
     STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms);
@@ -255,7 +168,7 @@ std::time_t signingTimeOf(CMS_ContentInfo* cms, std::string& iso) {
 }
 
 SignatureCheck verifyWith(std::span<const unsigned char> cmsDer, BIO* content,
-                          std::string_view trustPem) {
+                          std::string_view trustPem, std::time_t checkAt) {
     SignatureCheck check;
     auto cms = parseCms(cmsDer, check.error);
     if (!cms) {
@@ -285,7 +198,8 @@ SignatureCheck verifyWith(std::span<const unsigned char> cmsDer, BIO* content,
         check.signerCertificate.assign(der, der + derLength);
         OPENSSL_free(der);
     }
-    const std::time_t signedAt = signingTimeOf(cms.get(), check.signingTime);
+    const std::time_t claimed = signingTimeOf(cms.get(), check.signingTime);
+    const std::time_t signedAt = checkAt != 0 ? checkAt : claimed;
 
     // First the content against the signature alone, then the chain: the two answers are
     // reported separately (a forged archive vs. an untrusted signer).
@@ -531,9 +445,10 @@ bool verifyRaw(std::span<const unsigned char> certificateDer,
 }
 
 SignatureCheck verifyDetached(std::span<const unsigned char> cmsDer,
-                              std::span<const unsigned char> content, std::string_view trustPem) {
+                              std::span<const unsigned char> content, std::string_view trustPem,
+                              std::time_t checkAt) {
     Owned<BIO> in(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
-    return verifyWith(cmsDer, in.get(), trustPem);
+    return verifyWith(cmsDer, in.get(), trustPem, checkAt);
 }
 
 Expected<Bytes> encryptFor(std::string_view recipientCertificatePem,

@@ -7,6 +7,7 @@
 
 #include "archive/bagit.h"
 #include "archive/signing.h"
+#include "archive/timestamp.h"
 #include "station/database.h"
 #include "station/event_log.h"
 
@@ -114,6 +115,35 @@ private:
         return found == m_report.kept.end() ? nullptr : &found->second;
     }
 
+    // The time-stamp on the tag-manifest signature; returns its time when a trusted TSA vouches
+    // for it (the signer's chain is then checked at that time, not at the time the station
+    // claims), else 0.
+    std::time_t checkTimestampOf(const std::string& signature) {
+        const auto stamp = checkTimestamp(bytesOf(signature), m_options.tsaTrustPem);
+        const bool anchorGiven = !m_options.tsaTrustPem.empty();
+        if (!stamp.present) {
+            if (!stamp.error.empty()) {
+                return 0;  // the signature itself is broken: reported by its own check
+            }
+            if (anchorGiven) {
+                failure("timestamp", kTagSignatureFile,
+                        "a TSA trust anchor was given but the signature carries no time-stamp");
+            }
+            return 0;
+        }
+        m_report.timestamp = VerifyReport::Timestamp{stamp.time, stamp.authority, stamp.trusted};
+        if (!stamp.intact) {
+            failure("timestamp", kTagSignatureFile, stamp.error);
+        } else if (!stamp.trusted && anchorGiven) {
+            failure("timestamp_trust", kTagSignatureFile, stamp.error);
+        } else if (!stamp.trusted) {
+            m_report.warnings.push_back(
+                "no TSA trust anchor given (--tsa-trust): the time-stamp matches the signature, "
+                "but the time-stamping authority was not checked");
+        }
+        return stamp.trusted ? stamp.at : 0;
+    }
+
     void checkTagFiles() {
         for (const char* name :
              {kBagitFile, kBagInfoFile, kManifestFile, kTagManifestFile, kTagSignatureFile}) {
@@ -127,8 +157,9 @@ private:
         const auto* tagManifest = content(kTagManifestFile);
         const auto* signature = content(kTagSignatureFile);
         if (tagManifest && signature) {
-            const auto check =
-                verifyDetached(bytesOf(*signature), bytesOf(*tagManifest), m_options.trustPem);
+            const std::time_t stampedAt = checkTimestampOf(*signature);
+            const auto check = verifyDetached(bytesOf(*signature), bytesOf(*tagManifest),
+                                              m_options.trustPem, stampedAt);
             m_report.signer = check.signer;
             m_report.signingTime = check.signingTime;
             m_report.trusted = check.trusted;

@@ -123,12 +123,20 @@ Expected<StationConfig> parseStationConfig(std::string_view text, std::string_vi
     } else if (*t) {
         auto& a = config.archive;
         for (auto r :
-             {checkKeys(**t, "archive", {"authority_certificate", "include_recordings"}, source),
+             {checkKeys(**t, "archive", {"authority_certificate", "include_recordings", "tsa_url"},
+                        source),
               read(**t, "archive", "authority_certificate", source, a.authorityCertificate),
-              read(**t, "archive", "include_recordings", source, a.includeRecordings)}) {
+              read(**t, "archive", "include_recordings", source, a.includeRecordings),
+              read(**t, "archive", "tsa_url", source, a.tsaUrl)}) {
             if (!r) {
                 return tl::unexpected(r.error());
             }
+        }
+        if (!a.tsaUrl.empty() && !a.tsaUrl.starts_with("http://") &&
+            !a.tsaUrl.starts_with("https://")) {
+            return fail(
+                ErrorCode::BadInput,
+                fmt::format("{}: [archive] tsa_url must be an http:// or https:// URL", source));
         }
     }
     if (auto t = section("platform"); !t) {

@@ -32,6 +32,11 @@ app_id = "SD-JN-0001"
 private_key_file = "keys/platform.pem"
 device_mac = "00:1b:21:3a:4f:01"
 timeout_ms = 3000
+
+[archive]
+authority_certificate = "/etc/examguard/authority.pem"
+include_recordings = true
+tsa_url = "http://tsa.example/tsa"
 )",
                                      "station.toml");
     ASSERT_TRUE(config) << config.error().detail;
@@ -42,6 +47,9 @@ timeout_ms = 3000
     EXPECT_TRUE(config->platform.enabled);
     EXPECT_EQ(config->platform.appId, "SD-JN-0001");
     EXPECT_EQ(config->platform.timeoutMs, 3000);
+    EXPECT_EQ(config->archive.authorityCertificate, "/etc/examguard/authority.pem");
+    EXPECT_TRUE(config->archive.includeRecordings);
+    EXPECT_EQ(config->archive.tsaUrl, "http://tsa.example/tsa");
 }
 
 TEST(StationConfigTest, ErrorsNameFileLineAndKey) {
@@ -58,6 +66,7 @@ TEST(StationConfigTest, ErrorsNameFileLineAndKey) {
         {"[platform]\ndigest = \"md5\"", "digest must be"},
         {"[platform]\ntimeout_ms = 1", "timeout_ms must be"},
         {"[nonsense]", "unknown key [] nonsense"},
+        {"[archive]\ntsa_url = \"ldap://tsa\"", "tsa_url must be an http:// or https:// URL"},
     };
     for (const auto& [text, expected] : cases) {
         auto config = parseStationConfig(text, "station.toml");

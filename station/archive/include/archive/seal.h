@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct SealOptions {
     std::string authorityCertificatePem;
     bool includeRecordings = false;  // copy the video segments in, not only their hashes
     std::string actor = "station";
+    // Sends a DER RFC 3161 TimeStampReq to a time-stamping authority and returns its DER reply;
+    // empty: the archive is not time-stamped. A failure fails the seal (nothing is written).
+    using Timestamper = std::function<station::Expected<std::vector<unsigned char>>(
+        const std::vector<unsigned char>& query)>;
+    Timestamper timestamper;
 };
 
 struct SealResult {
@@ -35,6 +41,8 @@ struct SealResult {
     std::string personalData;  // "encrypted" or "omitted"
     std::string keepUntil;     // YYYY-MM-DD
     std::string signer;
+    std::string timestampTime;          // genTime of the TSA's token; empty when not time-stamped
+    std::string timestampAuthority;     // the TSA's certificate subject, when the token carries it
     std::vector<std::string> warnings;  // English; the CLI translates
 };
 

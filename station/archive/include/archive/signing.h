@@ -86,9 +86,11 @@ struct SignatureCheck {
 
 // `trustPem`: the anchor (a CA certificate or the station's own self-signed certificate);
 // empty: only integrity is checked. The chain is checked at the signing time, so an archive
-// stays verifiable after the station certificate expires.
+// stays verifiable after the station certificate expires. `checkAt` (when not 0) replaces the
+// signing time the station claims, e.g. with a trusted time-stamp's time.
 SignatureCheck verifyDetached(std::span<const unsigned char> cmsDer,
-                              std::span<const unsigned char> content, std::string_view trustPem);
+                              std::span<const unsigned char> content, std::string_view trustPem,
+                              std::time_t checkAt = 0);
 
 // Checks a bare signature from Signer::signRaw with the certificate's public key.
 bool verifyRaw(std::span<const unsigned char> certificateDer,

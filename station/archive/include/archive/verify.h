@@ -16,7 +16,8 @@
 namespace examguard::archive {
 
 struct VerifyOptions {
-    std::string trustPem;                             // anchor; empty: the signer is not checked
+    std::string trustPem;     // anchor; empty: the signer is not checked
+    std::string tsaTrustPem;  // time-stamping authority's anchor; empty: the TSA is not checked
     std::optional<std::filesystem::path> recordings;  // directory of the recording store
     ReadLimits limits;
 };
@@ -36,6 +37,13 @@ struct VerifyReport {
     std::string signer;
     std::string signingTime;
     bool trusted = false;
+    // The RFC 3161 time-stamp on the signature, when there is one.
+    struct Timestamp {
+        std::string time;
+        std::string authority;
+        bool trusted = false;
+    };
+    std::optional<Timestamp> timestamp;
     std::size_t files = 0;  // payload files listed in the manifest
     std::string eventLogHead;
     std::int64_t eventLogEntries = 0;

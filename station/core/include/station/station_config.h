@@ -32,6 +32,8 @@ struct StationConfig {
         // encrypted to it. Empty: personal data is left out of archives.
         std::filesystem::path authorityCertificate;
         bool includeRecordings = false;  // copy video segments into archives
+        // RFC 3161 time-stamping authority (http:// or https://); empty: no time-stamp.
+        std::string tsaUrl;
     } archive;
 
     struct Platform {

@@ -1,0 +1,87 @@
+#include "openssl_util.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <fmt/format.h>
+
+namespace examguard::archive::detail {
+
+using station::ErrorCode;
+using station::fail;
+
+// The OpenSSL error queue as one line, emptied.
+std::string opensslError(std::string_view what) {
+    std::string text(what);
+    unsigned long code = 0;
+    while ((code = ERR_get_error()) != 0) {
+        char buf[256];
+        ERR_error_string_n(code, buf, sizeof buf);
+        text += ": ";
+        text += buf;
+    }
+    return text;
+}
+
+std::string isoTime(const ASN1_TIME* time) {
+    std::tm tm{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
+        return {};
+    }
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string nameText(const X509_NAME* name) {
+    Owned<BIO> bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(n));
+}
+
+Expected<Owned<X509>> readCertificate(std::string_view pem, std::string_view what) {
+    Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    Owned<X509> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) {
+        return fail(ErrorCode::BadInput,
+                    opensslError(fmt::format("{} is not a PEM certificate", what)));
+    }
+    return cert;
+}
+
+// Every certificate in a PEM text (none is fine).
+Expected<Certs> readCertificates(std::string_view pem, std::string_view what) {
+    Certs certs(sk_X509_new_null());
+    Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+        sk_X509_push(certs.get(), cert);
+    }
+    const unsigned long last = ERR_peek_last_error();
+    if (ERR_GET_REASON(last) == PEM_R_NO_START_LINE) {
+        ERR_clear_error();  // the normal end of the text
+    } else if (last != 0) {
+        return fail(ErrorCode::BadInput, opensslError(fmt::format("{} is damaged", what)));
+    }
+    return certs;
+}
+
+Owned<CMS_ContentInfo> parseCms(std::span<const unsigned char> der, std::string& error) {
+    const unsigned char* p = der.data();
+    Owned<CMS_ContentInfo> cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+    if (!cms) {
+        error = opensslError("the signature is not a CMS structure");
+        return cms;
+    }
+    if (p != der.data() + der.size()) {
+        error = "the signature has bytes after its CMS structure";
+        return {};
+    }
+    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+        error = "the signature is not CMS SignedData";
+        return {};
+    }
+    return cms;
+}
+
+}  // namespace examguard::archive::detail
