@@ -12,6 +12,7 @@
 #include "archive/signing.h"
 #include "archive/verify.h"
 #include "commands.h"
+#include "report_pdf.h"
 #include "station/clock.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
@@ -409,12 +410,19 @@ int archiveVerify(const CliContext& ctx, const std::string& file, const TrustFil
 
 int archiveInspect(const CliContext& ctx, const std::string& file, const TrustFiles& trust,
                    const std::string& out) {
-    if (!out.ends_with(".html") && !out.ends_with(".htm")) {
-        std::cerr << tr("The report is written as HTML: give a file name ending in .html (print "
-                        "it to PDF from a browser).")
+    const bool pdf = out.ends_with(".pdf");
+    if (!pdf && !out.ends_with(".html") && !out.ends_with(".htm")) {
+        std::cerr << tr("Give the report a file name ending in .html or .pdf.") << '\n';
+        return kExitUsage;
+    }
+#ifndef EXAMGUARD_WITH_PDF
+    if (pdf) {
+        std::cerr << tr("This build has no PDF renderer (built without Qt): write .html and "
+                        "print it to PDF from a browser.")
                   << '\n';
         return kExitUsage;
     }
+#endif
     auto options = verifyOptions(trust);
     if (!options) {
         return ctx.reportError(options.error());
@@ -424,8 +432,13 @@ int archiveInspect(const CliContext& ctx, const std::string& file, const TrustFi
         return ctx.reportError(report.error());
     }
     const auto checks = archive::crossChecks(*report);
-    if (auto written = station::writeFileAtomically(out, archive::renderHtml(*report, checks));
-        !written) {
+    const std::string html = archive::renderHtml(*report, checks);
+#ifdef EXAMGUARD_WITH_PDF
+    auto written = pdf ? writePdfReport(html, out) : station::writeFileAtomically(out, html);
+#else
+    auto written = station::writeFileAtomically(out, html);
+#endif
+    if (!written) {
         return ctx.reportError(written.error());
     }
     if (ctx.json) {

@@ -472,8 +472,21 @@ class InspectorReport(unittest.TestCase):
             code, _, _ = run("archive", "inspect", broken, "--report", html)
             self.assertEqual(code, 1)
             self.assertIn("NOT VALID", open(html, encoding="utf-8").read())
-            code, _, err = run("archive", "inspect", out, "--report", "r.pdf")
+            # The same report as PDF (Qt's renderer): text extracted with poppler's pdftotext.
+            pdf = os.path.join(root, "报告.pdf")
+            code, _, err = run("archive", "inspect", out, "--report", pdf, "--trust", station.cert)
+            self.assertEqual(code, 0, err)
+            self.assertEqual(err, "")  # nothing from Qt on the terminal
+            with open(pdf, "rb") as f:
+                self.assertEqual(f.read(5), b"%PDF-")
+            text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            for planted in [f"data/impersonation-alerts.json#id={alert}", "王监考",
+                            "Remote-control software", PERIOD]:
+                self.assertIn(planted, text.replace("\n", " "))
+            code, _, err = run("archive", "inspect", out, "--report", "r.txt")
             self.assertEqual(code, 2, err)
+            self.assertFalse(os.path.exists("r.txt"))
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
