@@ -22,6 +22,9 @@ void registerFaceCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 // examguard monitor analyze (cmd_monitor.cpp).
 void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
+// examguard monitor discover (cmd_monitor_discover.cpp); after registerMonitorCommands.
+void registerMonitorDiscoverCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+
 // examguard agent enroll and import (cmd_agent.cpp; built when the agent area is).
 void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 

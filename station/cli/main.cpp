@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
     registerKeysCommands(app, ctx, exitCode);
     registerArchiveCommands(app, ctx, exitCode);
     registerMonitorCommands(app, ctx, exitCode);
+    registerMonitorDiscoverCommand(app, ctx, exitCode);
 #ifdef EXAMGUARD_WITH_AGENT
     registerAgentCommands(app, ctx, exitCode);
 #endif

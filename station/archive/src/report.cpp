@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "station/i18n.h"
+#include "station/markup.h"
 
 namespace examguard::archive {
 
@@ -54,30 +55,7 @@ json rowsOf(const json& value) {
 }
 
 std::string escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return station::escapeMarkup(s);
 }
 
 const char* subjectLabel(const std::string& subject) {
