@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "inventory/inventory.h"
 #include "logger.h"
 #include "ndpi/ndpi_classifier.h"
+#include "netaudit/active.h"
 #include "netaudit/decoded_packet.h"
 #include "proto/dhcp/dhcp.h"
 #include "proto/dns/dns.h"
@@ -42,6 +44,16 @@ bool isDnsPort(std::uint16_t p) {
     return p == 53 || p == 5353 || p == 5355;
 }
 
+Inventory::Options inventoryOptions(const AuditOptions& options,
+                                    const std::vector<RegistryEntry>& registry) {
+    Inventory::Options out;
+    out.gatewayIps = options.gatewayIps;
+    for (const auto& e : registry) {
+        out.filedOwners.emplace(e.ip, e.mac);
+    }
+    return out;
+}
+
 class PassiveAuditorImpl final : public PassiveAuditor {
 public:
     PassiveAuditorImpl(const AuditOptions& options, int linkType, SignatureTable table,
@@ -51,7 +63,7 @@ public:
           m_table(std::move(table)),
           m_registry(std::move(registry)),
           m_haveRegistry(haveRegistry),
-          m_inventory(Inventory::Options{options.gatewayIps}) {
+          m_inventory(inventoryOptions(options, m_registry)) {
         if (options.useNdpi) {
             m_ndpi = std::make_unique<NdpiClassifier>(m_table);
         }
@@ -278,7 +290,9 @@ private:
             onTcpSegment(flow, dir, d, p, raw);
         }
 
-        if (d == 1 && flow.serverAnsweredPacket == 0) {
+        // A reset is a refusal, not an answer: a closed port proves nothing about an app.
+        const bool refused = transport == Transport::kTcp && (p.tcpFlags & 0x04) != 0;
+        if (d == 1 && flow.serverAnsweredPacket == 0 && !refused) {
             flow.serverAnsweredPacket = raw.number;
             flow.serverAnsweredUs = raw.timestampUs;
         }
@@ -450,11 +464,15 @@ private:
         const bool serverLocal = isLocal(flow.serverIp);
         const bool serverRunsApp =
             flow.portMatch && flow.portMatch->appIndex == flow.detection->appIndex;
+        // The station's own connections (its active probes) are about the server only.
+        const bool clientIsStation =
+            std::find(m_options.stationAddresses.begin(), m_options.stationAddresses.end(),
+                      flow.clientIp) != m_options.stationAddresses.end();
         std::vector<HostRef> hosts;
-        if (serverLocal && (serverRunsApp || !clientLocal)) {
+        if (serverLocal && (serverRunsApp || !clientLocal || clientIsStation)) {
             hosts.push_back(ref(false));
         }
-        if (clientLocal || !serverLocal) {
+        if ((clientLocal || !serverLocal) && !clientIsStation) {
             hosts.push_back(ref(true));
         }
         return hosts;
@@ -682,7 +700,53 @@ tl::expected<AuditReport, Error> auditLive(const AuditOptions& options) {
     logger().info("auditing {} {}", (*source)->describe(),
                   options.duration.count() > 0 ? fmt::format("for {} ms", options.duration.count())
                                                : std::string("until stopped"));
-    return auditSource(**source, options);
+    if (!options.active) {
+        return auditSource(**source, options);
+    }
+    auto table = options.signaturesPath.empty() ? SignatureTable::builtin()
+                                                : SignatureTable::fromFile(options.signaturesPath);
+    if (!table) {
+        return tl::unexpected(table.error());
+    }
+    auto iface = describeInterface(live.interfaceName);
+    if (!iface) {
+        return tl::unexpected(iface.error());
+    }
+    ActiveOptions active;
+    active.iface = *iface;
+    active.ports = remoteControlPorts(*table);
+    if (options.activeForceLarge) {
+        active.maxAddresses = 65536;
+    }
+    // The capture is open: every ARP reply and banner from here on is seen by the passive path.
+    std::atomic<bool> stopActive = false;
+    tl::expected<ActiveResult, Error> swept = tl::unexpected(Error{ErrorCode::kInternal, ""});
+    AuditOptions passive = options;
+    passive.stationAddresses.push_back(iface->ip);
+    std::thread sweeper([&] { swept = runActiveAudit(active, &stopActive); });
+    auto report = auditSource(**source, passive);
+    if (options.stopFlag != nullptr && options.stopFlag->load()) {
+        stopActive = true;
+    }
+    sweeper.join();
+    if (!report) {
+        return report;
+    }
+    if (!swept) {
+        return tl::unexpected(swept.error());
+    }
+    if (swept->sweepSeconds + swept->probeSeconds >
+        std::chrono::duration<double>(options.duration).count()) {
+        logger().warn(
+            "the active sweep took {:.1f} s, longer than the capture: hosts that "
+            "answered late are in the probe results but not in the passive inventory",
+            swept->sweepSeconds + swept->probeSeconds);
+    }
+    addActiveFindings(*swept, *table, *report);
+    report->active =
+        AuditReport::Active{swept->arpRequests, swept->answered.size(), swept->probes,
+                            swept->open.size(), swept->sweepSeconds,    swept->probeSeconds};
+    return report;
 }
 
 }  // namespace examguard::netaudit

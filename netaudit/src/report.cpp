@@ -66,6 +66,14 @@ nlohmann::json toJson(const AuditReport& report, bool includeFlows) {
                 {"hosts", hosts},
                 {"findings", findings},
                 {"anomalies", report.anomalies}};
+    if (report.active) {
+        doc["active"] = {{"arp_requests", report.active->arpRequests},
+                         {"answered", report.active->answered},
+                         {"probes", report.active->probes},
+                         {"open", report.active->open},
+                         {"sweep_s", report.active->sweepSeconds},
+                         {"probe_s", report.active->probeSeconds}};
+    }
     if (includeFlows) {
         json flows = json::array();
         for (const auto& f : report.flows) {

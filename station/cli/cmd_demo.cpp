@@ -208,7 +208,7 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
         return ctx.reportError({station::ErrorCode::BadInput, report.error().detail});
     }
     const nlohmann::json auditJson = netaudit::toJson(*report);
-    if (auto stored = storeFindings(*station, s.periodId, *report, false,
+    if (auto stored = storeFindings(*station, s.periodId, *report,
                                     station::sha256Hex(auditJson.dump(
                                         -1, ' ', false, nlohmann::json::error_handler_t::replace)));
         !stored) {

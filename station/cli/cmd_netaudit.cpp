@@ -32,6 +32,8 @@ struct NetauditOptions {
     double duration = 0;
     bool csv = false;
     bool flows = false;
+    bool active = false;
+    bool forceLarge = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -127,6 +129,8 @@ int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
     options.live.interfaceName = o.iface;
     options.live.bpfFilter = o.filter;
     options.includeFlows = o.flows;
+    options.active = live && o.active;
+    options.activeForceLarge = o.forceLarge;
     options.stopFlag = &g_stop;
     options.duration = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration * 1000));
     for (const auto& text : o.gateways) {
@@ -181,7 +185,7 @@ int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
         // Names and evidence come from packets and may be invalid UTF-8.
         const std::string sha =
             station::sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        auto seq = storeFindings(*station, *periodId, *report, live, sha);
+        auto seq = storeFindings(*station, *periodId, *report, sha);
         if (!seq) {
             return ctx.reportError(seq.error());
         }
@@ -248,7 +252,7 @@ station::Expected<std::vector<na::RegistryEntry>> registryOfPeriod(station::Stat
 }
 
 station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
-                                              const na::AuditReport& report, bool live,
+                                              const na::AuditReport& report,
                                               const std::string& reportSha256) {
     auto txn = station::Transaction::begin(station.db());
     if (!txn) {
@@ -276,7 +280,7 @@ station::Expected<std::int64_t> storeFindings(station::Station& station, std::in
         }
         const std::string first = formatTime(f.firstSeenUs);
         insert->bind(1, periodId)
-            .bind(2, std::string(live ? "lan_active" : "lan_passive"))
+            .bind(2, std::string(report.active ? "lan_active" : "lan_passive"))
             .bind(3, std::string(na::findingKindName(f.kind)))
             .bind(4, f.app)
             .bind(5, f.ip ? std::optional(f.ip->toString()) : std::nullopt)
@@ -323,6 +327,11 @@ void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     live->add_option("-i,--iface", o->iface, tr("Network interface"))->required();
     live->add_option("--duration", o->duration,
                      tr("Seconds to watch (default: until interrupted)"));
+    live->add_flag("--active", o->active,
+                   tr("Also sweep the interface's subnet with ARP and probe remote-control ports "
+                      "on every host that answers (only on the exam LAN, before sittings)"));
+    live->add_flag("--force-large", o->forceLarge,
+                   tr("Allow --active on a subnet larger than a /22"));
     addCommon(live, *o);
     live->callback([&ctx, &exitCode, o] { exitCode = runAudit(ctx, *o, true); });
 }

@@ -48,6 +48,15 @@ struct AuditOptions {
     std::function<std::chrono::steady_clock::time_point()> clock;
 
     bool includeFlows = false;  // fill AuditReport::flows
+    // Live only: also sweep the interface's IPv4 subnet with ARP and probe remote-control ports
+    // on the hosts that answer (netaudit/active.h), started once the capture is open so the
+    // passive path sees every reply. Sweeps over a /22 are refused unless activeForceLarge.
+    bool active = false;
+    bool activeForceLarge = false;
+    // This station's own addresses: connections it opens (the active probes) are evidence about
+    // the server they reach, never about the station. auditLive adds the interface's address
+    // when active.
+    std::vector<IpAddress> stationAddresses;
 };
 
 // Streaming passive analysis: feed frames, then take the report. One instance per capture; not

@@ -72,6 +72,16 @@ struct AuditReport {
     std::vector<Finding> findings;
     std::vector<FlowSummary> flows;
     std::map<std::string, std::uint64_t> anomalies;
+    // Set when an active sweep ran alongside the capture.
+    struct Active {
+        std::uint64_t arpRequests = 0;
+        std::uint64_t answered = 0;
+        std::uint64_t probes = 0;
+        std::uint64_t open = 0;
+        double sweepSeconds = 0;
+        double probeSeconds = 0;
+    };
+    std::optional<Active> active;
 };
 
 // The document `examguard netaudit pcap FILE --json` prints; schema in

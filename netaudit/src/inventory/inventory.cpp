@@ -87,7 +87,12 @@ void Inventory::onArp(const ArpInfo& arp, std::uint64_t packet, std::int64_t tim
         addIp(arp.senderMac, arp.senderIp, timestampUs);
         auto [it, inserted] =
             m_arpBindings.try_emplace(arp.senderIp, Binding{arp.senderMac, packet});
-        if (!inserted && it->second.mac != arp.senderMac) {
+        const auto owner = m_options.filedOwners.find(arp.senderIp);
+        const bool ownerReclaims =
+            owner != m_options.filedOwners.end() && owner->second == arp.senderMac;
+        if (!inserted && it->second.mac != arp.senderMac && ownerReclaims) {
+            it->second = Binding{arp.senderMac, packet};
+        } else if (!inserted && it->second.mac != arp.senderMac) {
             raise(kRebind,
                   fmt::format(
                       "packet {}: ARP {} claims {}{} for {}; packet {} had it at {}", packet,

@@ -21,6 +21,8 @@ class Inventory {
 public:
     struct Options {
         std::vector<IpAddress> gatewayIps;
+        // The filed MAC of each registered IP: its owner claiming it back is not spoofing.
+        std::map<IpAddress, MacAddress> filedOwners;
         std::size_t unsolicitedReplyThreshold = 3;
         std::size_t gratuitousFloodCount = 10;
         std::int64_t gratuitousFloodWindowUs = 10'000'000;
