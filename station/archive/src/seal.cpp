@@ -189,7 +189,10 @@ Expected<std::string> exportLog(station::EventLog& log) {
 
 // Names, full ID numbers and face images, decrypted from the store to be encrypted again for
 // the authority: they never appear in the archive in the clear.
-Expected<json> personalData(station::Station& station, std::int64_t periodId) {
+// Names, full ID numbers and face images: only ever sealed encrypted to the authority.
+// `cameraEvents` are the period's events as exported (their ids select the snapshots).
+Expected<json> personalData(station::Station& station, std::int64_t periodId,
+                            const json& cameraEvents) {
     const auto& key = station.keys().dataKey();
     json out = {{"candidates", json::array()},
                 {"checkin_snapshots", json::array()},
@@ -233,6 +236,32 @@ Expected<json> personalData(station::Station& station, std::int64_t periodId) {
     });
     if (!done) {
         return tl::unexpected(done.error());
+    }
+    // Camera snapshots show the room and its people: stored encrypted like check-in snapshots.
+    auto cameraSnapshot = station.db().prepare(
+        "SELECT snapshot FROM camera_event WHERE id = ? AND snapshot IS NOT NULL");
+    if (!cameraSnapshot) {
+        return tl::unexpected(cameraSnapshot.error());
+    }
+    for (const auto& e : cameraEvents) {
+        if (!e.value("has_snapshot", false)) {
+            continue;
+        }
+        cameraSnapshot->reset();
+        cameraSnapshot->bind(1, e.value("id", std::int64_t{0}));
+        auto row = cameraSnapshot->step();
+        if (!row) {
+            return tl::unexpected(row.error());
+        }
+        if (!*row) {
+            continue;
+        }
+        const auto image = text(cameraSnapshot->columnBlob(0), "camera_event.snapshot");
+        out["camera_snapshots"].push_back(
+            {{"camera_event_id", e.value("id", std::int64_t{0})},
+             {"jpeg_base64",
+              station::base64Encode(
+                  std::span(reinterpret_cast<const unsigned char*>(image.data()), image.size()))}});
     }
     if (failed) {
         return tl::unexpected(*failed);
@@ -482,7 +511,7 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     payload.emplace_back("data/event-log.jsonl", *logText);
 
     if (!options.authorityCertificatePem.empty()) {
-        auto personal = personalData(station, periodId);
+        auto personal = personalData(station, periodId, records->cameraEvents);
         if (!personal) {
             return tl::unexpected(personal.error());
         }
