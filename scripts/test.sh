@@ -18,6 +18,9 @@ cmake --build --preset ci -j"$jobs"
 
 echo "== translations complete"
 scripts/check-translations.sh
+# lupdate brings the console's catalogue in step with its sources; then nothing may be untranslated.
+cmake --build --preset ci --target examguard_console_lupdate >/dev/null
+scripts/check-console-translations.sh
 
 echo "== fuzz targets (clang, libFuzzer, bounded time)"
 cmake --preset fuzz >/dev/null

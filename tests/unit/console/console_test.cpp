@@ -1,0 +1,223 @@
+// The console on a real station store holding the demo period, under Qt's offscreen platform:
+// the seat model checked by QAbstractItemModelTester, the main window and the waiting-room
+// display in zh_CN and en_US, and the archive viewer verifying a real sealed archive off the
+// GUI thread. Each screen is saved as PNG under the build tree for people to look at.
+#include <gtest/gtest.h>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTabWidget>
+
+#include <fstream>
+
+#include "archive/seal.h"
+#include "archive/signing.h"
+#include "console/archive_viewer.h"
+#include "console/call_display.h"
+#include "console/languages.h"
+#include "console/main_window.h"
+#include "console/seat_model.h"
+#include "station/period_import.h"
+
+namespace examguard::console {
+namespace {
+
+namespace fs = std::filesystem;
+using station::SeatState;
+
+class QtEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        static int argc = 1;
+        static char name[] = "console_tests";
+        static char* argv[] = {name, nullptr};
+        m_app = std::make_unique<QApplication>(argc, argv);
+    }
+    void TearDown() override { m_app.reset(); }
+
+private:
+    std::unique_ptr<QApplication> m_app;
+};
+const auto* const kQt = ::testing::AddGlobalTestEnvironment(new QtEnvironment);
+
+QApplication& app() {
+    return *qobject_cast<QApplication*>(QCoreApplication::instance());
+}
+
+// A ready station: the demo period imported; the theory main sitting has one candidate passed,
+// one refused, one passed by override, one awaiting review.
+class ConsoleTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_dir = fs::temp_directory_path() /
+                ("console-test-" + std::to_string(QCoreApplication::applicationPid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(m_dir);
+        fs::create_directories(m_dir);
+        auto s = station::Station::open({.databasePath = m_dir / "station.db",
+                                         .durability = station::Durability::Normal,
+                                         .clock = &m_clock});
+        ASSERT_TRUE(s) << s.error().detail;
+        m_station.emplace(std::move(*s));
+        station::ImportOptions options;
+        options.file = fs::path(EXAMGUARD_SOURCE_DIR) / "schemas/examples/demo-period/plan.json";
+        auto r = station::importPeriod(*m_station, options);
+        ASSERT_TRUE(r && r->summary);
+        auto sitting = m_station->db().prepare(
+            "SELECT id FROM sitting WHERE subject = 'theory' AND round = 'main'");
+        ASSERT_TRUE(*sitting->step());
+        m_sitting = sitting->columnInt(0);
+        attempt("A01", "pass");
+        attempt("A02", "refuse");
+        attempt("A03", "refuse", "pass");
+        attempt("A04", "review");
+    }
+    void TearDown() override {
+        m_station.reset();
+        fs::remove_all(m_dir);
+    }
+
+    void attempt(const std::string& seat, const char* decision, const char* override = nullptr) {
+        auto stmt = m_station->db().prepare(
+            "INSERT INTO checkin (sitting_id, candidate_id, id_number_masked, attempted_at, "
+            "decision, reason, liveness, override_decision, override_reason) SELECT ?, "
+            "e.candidate_id, c.id_number_masked, '2026-11-25T00:40:00.000Z', ?, 'face_match', "
+            "'live', ?, ? FROM enrollment e JOIN candidate c ON c.id = e.candidate_id WHERE "
+            "e.seat = ?");
+        stmt->bind(1, m_sitting)
+            .bind(2, std::string(decision))
+            .bind(3, override ? std::optional<std::string>(override) : std::nullopt)
+            .bind(4,
+                  override ? std::optional<std::string>("ID photo is 12 years old") : std::nullopt)
+            .bind(5, seat);
+        ASSERT_TRUE(stmt->run());
+    }
+
+    static void screenshot(QWidget& w, const QString& name) {
+        const QString dir = QStringLiteral(EXAMGUARD_BINARY_DIR "/console-screenshots");
+        QDir().mkpath(dir);
+        ASSERT_TRUE(w.grab().save(dir + "/" + name + ".png")) << name.toStdString();
+    }
+
+    fs::path m_dir;
+    station::ManualClock m_clock{std::chrono::sys_days(std::chrono::year(2026) / 11 / 25)};
+    std::optional<station::Station> m_station;
+    std::int64_t m_sitting = 0;
+};
+
+TEST_F(ConsoleTest, SeatModelPassesTheModelTesterThroughRefreshes) {
+    SeatModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto seats = station::seatStatuses(m_station->db(), m_sitting, m_clock.now());
+    ASSERT_TRUE(seats);
+    model.setSeats(*seats);
+    ASSERT_EQ(model.rowCount(), 12);
+    attempt("A05", "pass");
+    seats = station::seatStatuses(m_station->db(), m_sitting, m_clock.now());
+    model.setSeats(*seats);  // same seats: dataChanged, not a reset
+    EXPECT_EQ(model.count(SeatState::CheckedIn), 3);
+    model.setSeats({});
+    EXPECT_EQ(model.rowCount(), 0);
+    // The ID column never shows a full number.
+    model.setSeats(*seats);
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString id = model.index(row, SeatModel::IdNumber).data().toString();
+        EXPECT_TRUE(id.contains('*')) << id.toStdString();
+    }
+}
+
+class ConsoleLanguageTest : public ConsoleTest,
+                            public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ConsoleLanguageTest, MainWindowSeatMapAndCallDisplayShowTheSitting) {
+    const QString lang = GetParam();
+    ASSERT_TRUE(installLanguage(app(), lang));
+    const bool zh = lang == "zh_CN";
+    MainWindow window(*m_station);
+    ASSERT_TRUE(window.selectSitting(m_sitting));
+    window.show();
+    auto* model = window.seatModel();
+    ASSERT_EQ(model->rowCount(), 12);
+    EXPECT_EQ(model->count(SeatState::CheckedIn), 2);
+    EXPECT_EQ(model->count(SeatState::Refused), 1);
+    EXPECT_EQ(model->count(SeatState::Review), 1);
+    EXPECT_EQ(model->count(SeatState::NotYet), 8);
+    EXPECT_EQ(model->index(0, SeatModel::State).data().toString(),
+              zh ? QStringLiteral("已签到") : QStringLiteral("Checked in"));
+    EXPECT_EQ(model->index(1, SeatModel::State).data().toString(),
+              zh ? QStringLiteral("已拒绝") : QStringLiteral("Refused"));
+    EXPECT_TRUE(window.summaryText().contains(zh ? QStringLiteral("已签到 2")
+                                                 : QStringLiteral("2 checked in")))
+        << window.summaryText().toStdString();
+    EXPECT_EQ(window.windowTitle(),
+              zh ? QStringLiteral("ExamGuard 监考台") : QStringLiteral("ExamGuard monitor desk"));
+    screenshot(window, "seat-map-" + lang);
+
+    // The waiting room calls the next not-yet seats: A05 onwards, never names or ID numbers.
+    CallDisplay* call = window.openCallDisplay();
+    const QString shown = call->shownText();
+    EXPECT_TRUE(shown.contains(zh ? QStringLiteral("座位 A05") : QStringLiteral("Seat A05")))
+        << shown.toStdString();
+    EXPECT_FALSE(shown.contains(QStringLiteral("A04")));
+    EXPECT_FALSE(shown.contains('*'));
+    screenshot(*call, "call-display-" + lang);
+
+    // A check-in arriving in the store reaches the screen on the next refresh.
+    attempt("A05", "pass");
+    window.refresh();
+    EXPECT_EQ(model->count(SeatState::CheckedIn), 3);
+    EXPECT_FALSE(call->shownText().contains(QStringLiteral("A05")));
+    call->close();
+}
+
+INSTANTIATE_TEST_SUITE_P(Languages, ConsoleLanguageTest, ::testing::Values("zh_CN", "en"));
+
+TEST_F(ConsoleTest, ArchiveViewerVerifiesARealArchiveOffTheGuiThread) {
+    ASSERT_TRUE(installLanguage(app(), "en"));
+    auto keys = archive::initStationKeys(m_station->keys().directory(),
+                                         {"ExamGuard test station", "Test site", 3650, false});
+    ASSERT_TRUE(keys) << keys.error().detail;
+    archive::SealOptions options;
+    options.periodCode = "2026-DG-011";
+    options.out = m_dir / "period.zip";
+    auto sealed = archive::sealPeriod(*m_station, options);
+    ASSERT_TRUE(sealed) << sealed.error().detail;
+    const QString cert = QString::fromStdString(
+        archive::KeyPaths::in(m_station->keys().directory()).certificate.string());
+
+    ArchiveViewer viewer;
+    QSignalSpy done(&viewer, &ArchiveViewer::verified);
+    viewer.openArchive(QString::fromStdString(options.out.string()), cert);
+    ASSERT_TRUE(done.wait(60000));
+    EXPECT_TRUE(viewer.verdictText().startsWith("Archive VALID"))
+        << viewer.verdictText().toStdString();
+    EXPECT_EQ(viewer.failureCount(), 0);
+    EXPECT_TRUE(viewer.reportHtml().contains("2026-DG-011"));
+    viewer.resize(1000, 700);
+    screenshot(viewer, "archive-viewer-en");
+
+    // One byte changed: not valid, every failure listed.
+    std::string bytes;
+    {
+        std::ifstream in(options.out, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+    const fs::path broken = m_dir / "broken.zip";
+    std::ofstream(broken, std::ios::binary) << bytes;
+    viewer.openArchive(QString::fromStdString(broken.string()), cert);
+    ASSERT_TRUE(done.wait(60000));
+    EXPECT_TRUE(viewer.verdictText().startsWith("Archive NOT VALID"))
+        << viewer.verdictText().toStdString();
+    EXPECT_GE(viewer.failureCount(), 1);
+
+    viewer.openArchive(QString::fromStdString((m_dir / "missing.zip").string()));
+    ASSERT_TRUE(done.wait(60000));
+    EXPECT_TRUE(viewer.verdictText().startsWith("The archive cannot be read"));
+}
+
+}  // namespace
+}  // namespace examguard::console
