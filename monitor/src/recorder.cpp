@@ -1,0 +1,445 @@
+#include "monitor/recorder.h"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdarg>
+#include <ctime>
+#include <limits>
+#include <mutex>
+#include <optional>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+extern "C" {
+#include <libavformat/avformat.h>
+#include <libavutil/log.h>
+}
+
+#include "av_util.h"
+#include "monitor/redact.h"
+#include "segment_writer.h"
+
+namespace examguard::monitor {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// FFmpeg's own messages may quote the URL: they go to spdlog's debug level, redacted.
+void avLogToSpdlog(void* avcl, int level, const char* format, va_list args) {
+    if (level > av_log_get_level()) {
+        return;
+    }
+    char line[1024];
+    int prefix = 1;
+    va_list copy;
+    va_copy(copy, args);
+    av_log_format_line2(avcl, level, format, copy, line, sizeof line, &prefix);
+    va_end(copy);
+    std::string text = redactText(line);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    if (level <= AV_LOG_FATAL) {
+        spdlog::warn("FFmpeg: {}", text);
+    } else {
+        spdlog::debug("FFmpeg: {}", text);
+    }
+}
+
+void installAvLog() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        av_log_set_level(AV_LOG_WARNING);
+        av_log_set_callback(avLogToSpdlog);
+    });
+}
+
+bool isNetworkUrl(const std::string& url) {
+    const auto scheme = url.find("://");
+    return scheme != std::string::npos && url.compare(0, scheme, "file") != 0;
+}
+
+bool isRtsp(const std::string& url) {
+    return url.rfind("rtsp://", 0) == 0 || url.rfind("rtsps://", 0) == 0;
+}
+
+// 20261123T043512.123Z: sortable, no ':' (file names on any file system).
+std::string compactUtc(WallTime t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+    const std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                       static_cast<int>(ms.count() % 1000));
+}
+
+std::string safeFileName(std::string name) {
+    for (char& c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!ok) {
+            c = '_';
+        }
+    }
+    if (name.empty() || name[0] == '.') {
+        name.insert(0, "cam");
+    }
+    return name;
+}
+
+struct InputCloser {
+    void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+using Input = std::unique_ptr<AVFormatContext, InputCloser>;
+
+struct PacketFree {
+    void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+
+}  // namespace
+
+struct Recorder::Impl {
+    RecorderConfig config;
+    RecorderCallbacks callbacks;
+    std::atomic<bool> stop{false};
+    std::atomic<std::int64_t> deadlineNs{std::numeric_limits<std::int64_t>::max()};
+    std::mutex mutex;
+    std::condition_variable wake;
+    RecorderStats stats;
+    std::string shownUrl;
+
+    // The segment being written.
+    std::unique_ptr<SegmentWriter> writer;
+    WallTime segmentStart;
+    std::int64_t segmentPackets = 0;
+    bool diskLow = false;
+
+    // Input streams copied (video and audio) and, for each input stream, its output index.
+    std::vector<int> copied;
+    std::vector<int> outputOf;
+    int reference = -1;  // the video stream segments are cut on
+
+    static int interrupted(void* opaque) {
+        auto* self = static_cast<Impl*>(opaque);
+        if (self->stop.load()) {
+            return 1;
+        }
+        const std::int64_t now = SteadyClock::now().time_since_epoch().count();
+        return now > self->deadlineNs.load() ? 1 : 0;
+    }
+
+    void arm() {
+        const auto deadline = SteadyClock::now() + config.ioTimeout;
+        deadlineNs.store(
+            std::chrono::duration_cast<SteadyClock::duration>(deadline.time_since_epoch()).count());
+    }
+
+    void waitFor(std::chrono::milliseconds delay) {
+        std::unique_lock lock(mutex);
+        wake.wait_for(lock, delay, [this] { return stop.load(); });
+    }
+
+    tl::expected<Input, std::string> openInput() {
+        AVFormatContext* raw = avformat_alloc_context();
+        if (raw == nullptr) {
+            return tl::unexpected(std::string("out of memory"));
+        }
+        raw->interrupt_callback.callback = &Impl::interrupted;
+        raw->interrupt_callback.opaque = this;
+        // The first RTP packets carry no time stamp: let libavformat generate them.
+        raw->flags |= AVFMT_FLAG_GENPTS;
+        AVDictionary* options = nullptr;
+        if (isRtsp(config.url)) {
+            av_dict_set(&options, "rtsp_transport", "tcp", 0);
+        }
+        arm();
+        int rc = avformat_open_input(&raw, config.url.c_str(), nullptr, &options);
+        av_dict_free(&options);
+        if (rc < 0) {  // raw was freed
+            return tl::unexpected(fmt::format("{}: {}", shownUrl, avError(rc)));
+        }
+        Input input(raw);
+        arm();
+        rc = avformat_find_stream_info(raw, nullptr);
+        if (rc < 0) {
+            return tl::unexpected(
+                fmt::format("{}: no stream information: {}", shownUrl, avError(rc)));
+        }
+        copied.clear();
+        outputOf.assign(raw->nb_streams, -1);
+        reference = -1;
+        for (unsigned i = 0; i < raw->nb_streams; ++i) {
+            const AVCodecParameters* par = raw->streams[i]->codecpar;
+            const bool video = par->codec_type == AVMEDIA_TYPE_VIDEO &&
+                               !(raw->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC);
+            if ((video || par->codec_type == AVMEDIA_TYPE_AUDIO) &&
+                par->codec_id != AV_CODEC_ID_NONE) {
+                outputOf[i] = static_cast<int>(copied.size());
+                copied.push_back(static_cast<int>(i));
+                if (video && reference < 0) {
+                    reference = static_cast<int>(i);
+                }
+            }
+        }
+        if (reference < 0) {
+            return tl::unexpected(fmt::format("{}: no video stream", shownUrl));
+        }
+        return input;
+    }
+
+    void checkDisk() {
+        if (config.minFreeBytes == 0) {
+            return;
+        }
+        const std::uint64_t free = freeBytes(config.outputDir);
+        const bool low = free < config.minFreeBytes;
+        if (low && !diskLow && callbacks.onDiskLow) {
+            callbacks.onDiskLow(config.outputDir, free);
+        }
+        diskLow = low;
+    }
+
+    void openSegment(WallTime start, const AVFormatContext* input) {
+        checkDisk();
+        const std::string base = safeFileName(config.camera) + "-" + compactUtc(start);
+        std::filesystem::path path = config.outputDir / (base + ".ts");
+        std::error_code ec;
+        for (int n = 1; std::filesystem::exists(path, ec) && n < 1000; ++n) {
+            path = config.outputDir / fmt::format("{}-{}.ts", base, n);
+        }
+        auto opened = SegmentWriter::open(path, input, copied);
+        if (!opened) {
+            reportWriteError(opened.error());
+            return;
+        }
+        writer = std::move(*opened);
+        segmentStart = start;
+        segmentPackets = 0;
+    }
+
+    void finishSegment(WallTime end) {
+        if (!writer) {
+            return;
+        }
+        auto done = writer->finish();
+        writer.reset();
+        if (!done) {
+            reportWriteError(done.error());
+            return;
+        }
+        ++stats.segments;
+        if (callbacks.onSegment) {
+            callbacks.onSegment(Segment{config.camera, done->path, segmentStart,
+                                        std::max(end, segmentStart), done->bytes, done->sha256,
+                                        segmentPackets});
+        }
+    }
+
+    void reportWriteError(const std::string& message) {
+        spdlog::error("camera {}: {}", config.camera, message);
+        if (callbacks.onWriteError) {
+            callbacks.onWriteError(message);
+        }
+    }
+
+    struct SessionEnd {
+        bool gotPackets = false;
+        WallTime lastPacket;
+    };
+
+    // Copies packets until the stream ends, fails, stalls or stop(). The pending gap is
+    // reported at the first usable packet.
+    SessionEnd record(AVFormatContext* input, std::optional<WallTime>& gapStart, bool live) {
+        SessionEnd end;
+        std::unique_ptr<AVPacket, PacketFree> packet(av_packet_alloc());
+        if (!packet) {
+            return end;
+        }
+        bool started = false;
+        WallTime wallBase;
+        std::int64_t baseUs = 0;
+        WallTime last;
+        while (!stop.load()) {
+            arm();
+            const int rc = av_read_frame(input, packet.get());
+            if (rc == AVERROR(EAGAIN)) {
+                continue;
+            }
+            if (rc < 0) {
+                if (rc != AVERROR_EOF && rc != AVERROR_EXIT) {
+                    spdlog::warn("camera {}: {}: {}", config.camera, shownUrl, avError(rc));
+                }
+                break;
+            }
+            AVPacket* p = packet.get();
+            const int out =
+                p->stream_index >= 0 && p->stream_index < static_cast<int>(outputOf.size())
+                    ? outputOf[static_cast<std::size_t>(p->stream_index)]
+                    : -1;
+            const std::int64_t ts = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
+            const bool key = p->stream_index == reference && (p->flags & AV_PKT_FLAG_KEY) != 0;
+            if (out < 0 || (!started && (!key || ts == AV_NOPTS_VALUE))) {
+                av_packet_unref(p);  // recording starts on a keyframe with a time stamp
+                continue;
+            }
+            const AVRational tb = input->streams[p->stream_index]->time_base;
+            const std::int64_t us =
+                ts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : av_rescale_q(ts, tb, AV_TIME_BASE_Q);
+            if (!started) {
+                started = true;
+                wallBase = std::chrono::system_clock::now();
+                baseUs = us;
+                if (gapStart) {
+                    ++stats.gaps;
+                    if (callbacks.onSignalLost) {
+                        callbacks.onSignalLost(
+                            SignalGap{config.camera, *gapStart, std::max(wallBase, *gapStart)});
+                    }
+                    gapStart.reset();
+                }
+            }
+            WallTime t = last;
+            if (us != AV_NOPTS_VALUE) {
+                t = wallBase + std::chrono::microseconds(us - baseUs);
+                // A live camera whose clock jumps (reset, wrap) is re-anchored to the wall clock.
+                const auto now = std::chrono::system_clock::now();
+                if (live &&
+                    (t > now + std::chrono::seconds(10) || t < now - std::chrono::seconds(30))) {
+                    wallBase = now;
+                    baseUs = us;
+                    t = now;
+                }
+            }
+            if (key) {
+                const bool due = writer && t - segmentStart >=
+                                               std::chrono::duration<double>(config.segmentSeconds);
+                if (due) {
+                    finishSegment(t);
+                }
+                if (!writer) {
+                    openSegment(t, input);
+                }
+            }
+            if (!writer) {
+                av_packet_unref(p);
+                continue;
+            }
+            if (p->stream_index == reference && p->duration > 0 && us != AV_NOPTS_VALUE) {
+                last = std::max(last, t + std::chrono::microseconds(
+                                              av_rescale_q(p->duration, tb, AV_TIME_BASE_Q)));
+            } else {
+                last = std::max(last, t);
+            }
+            ++stats.packets;
+            ++segmentPackets;
+            end.gotPackets = true;
+            end.lastPacket = last;
+            if (auto written = writer->write(p, out); !written) {
+                writer.reset();  // removes the .part file; the next keyframe starts a new one
+                reportWriteError(written.error());
+            }
+        }
+        if (writer) {
+            finishSegment(last);
+        }
+        return end;
+    }
+};
+
+Recorder::Recorder(RecorderConfig config, RecorderCallbacks callbacks)
+    : m_impl(std::make_unique<Impl>()) {
+    installAvLog();
+    m_impl->config = std::move(config);
+    m_impl->callbacks = std::move(callbacks);
+    m_impl->shownUrl = redactUrl(m_impl->config.url);
+}
+
+Recorder::~Recorder() = default;
+
+void Recorder::stop() {
+    m_impl->stop.store(true);
+    { std::lock_guard lock(m_impl->mutex); }
+    m_impl->wake.notify_all();
+}
+
+bool Recorder::stopping() const {
+    return m_impl->stop.load();
+}
+
+tl::expected<RecorderStats, std::string> Recorder::run() {
+    Impl& s = *m_impl;
+    const RecorderConfig& c = s.config;
+    if (!(c.segmentSeconds > 0)) {
+        return tl::unexpected(std::string("the segment length must be positive"));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(c.outputDir, ec);
+    if (ec || !std::filesystem::is_directory(c.outputDir, ec)) {
+        return tl::unexpected(
+            fmt::format("{}: cannot create the directory: {}", c.outputDir.string(), ec.message()));
+    }
+    const bool network = isNetworkUrl(c.url);
+    std::optional<WallTime> gapStart;
+    auto backoff = c.backoffInitial;
+    while (!s.stop.load()) {
+        auto input = s.openInput();
+        if (!input) {
+            if (!network) {
+                return tl::unexpected(input.error());
+            }
+            if (!gapStart) {
+                gapStart = std::chrono::system_clock::now();
+            }
+            if (s.stop.load()) {
+                break;
+            }
+            spdlog::warn("camera {}: {}; retrying in {} ms", c.camera, input.error(),
+                         backoff.count());
+            s.waitFor(backoff);
+            backoff = std::min(backoff * 2, c.backoffMax);
+            continue;
+        }
+        ++s.stats.connects;
+        spdlog::info("camera {}: recording {}", c.camera, s.shownUrl);
+        const auto session = s.record(input->get(), gapStart, network);
+        input.value().reset();
+        if (!network || s.stop.load()) {
+            break;
+        }
+        if (session.gotPackets) {
+            gapStart = session.lastPacket;
+            backoff = c.backoffInitial;
+        } else if (!gapStart) {
+            gapStart = std::chrono::system_clock::now();
+        }
+        spdlog::warn("camera {}: the stream dropped; reconnecting in {} ms", c.camera,
+                     backoff.count());
+        s.waitFor(backoff);
+        backoff = std::min(backoff * 2, c.backoffMax);
+    }
+    if (gapStart && network) {
+        ++s.stats.gaps;
+        if (s.callbacks.onSignalLost) {
+            const auto now = std::chrono::system_clock::now();
+            s.callbacks.onSignalLost(
+                SignalGap{c.camera, *gapStart, std::max(now, *gapStart), true});
+        }
+    }
+    return s.stats;
+}
+
+std::uint64_t freeBytes(const std::filesystem::path& dir) {
+    struct statvfs info {};
+    if (::statvfs(dir.c_str(), &info) != 0) {
+        return 0;
+    }
+    return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+}  // namespace examguard::monitor
