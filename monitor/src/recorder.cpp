@@ -20,6 +20,7 @@ extern "C" {
 }
 
 #include "av_util.h"
+#include "logger.h"
 #include "monitor/redact.h"
 #include "segment_writer.h"
 
@@ -45,9 +46,9 @@ void avLogToSpdlog(void* avcl, int level, const char* format, va_list args) {
         text.pop_back();
     }
     if (level <= AV_LOG_FATAL) {
-        spdlog::warn("FFmpeg: {}", text);
+        logger().warn("FFmpeg: {}", text);
     } else {
-        spdlog::debug("FFmpeg: {}", text);
+        logger().debug("FFmpeg: {}", text);
     }
 }
 
@@ -117,6 +118,7 @@ struct Recorder::Impl {
     // The segment being written.
     std::unique_ptr<SegmentWriter> writer;
     WallTime segmentStart;
+    std::int64_t segmentStartUs = 0;  // stream time of its first keyframe
     std::int64_t segmentPackets = 0;
     bool diskLow = false;
 
@@ -242,7 +244,7 @@ struct Recorder::Impl {
     }
 
     void reportWriteError(const std::string& message) {
-        spdlog::error("camera {}: {}", config.camera, message);
+        logger().error("camera {}: {}", config.camera, message);
         if (callbacks.onWriteError) {
             callbacks.onWriteError(message);
         }
@@ -273,7 +275,7 @@ struct Recorder::Impl {
             }
             if (rc < 0) {
                 if (rc != AVERROR_EOF && rc != AVERROR_EXIT) {
-                    spdlog::warn("camera {}: {}: {}", config.camera, shownUrl, avError(rc));
+                    logger().warn("camera {}: {}: {}", config.camera, shownUrl, avError(rc));
                 }
                 break;
             }
@@ -291,39 +293,43 @@ struct Recorder::Impl {
             const AVRational tb = input->streams[p->stream_index]->time_base;
             const std::int64_t us =
                 ts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : av_rescale_q(ts, tb, AV_TIME_BASE_Q);
+            const auto arrival = std::chrono::system_clock::now();
             if (!started) {
                 started = true;
-                wallBase = std::chrono::system_clock::now();
                 baseUs = us;
+                wallBase = arrival;
                 if (gapStart) {
                     ++stats.gaps;
                     if (callbacks.onSignalLost) {
                         callbacks.onSignalLost(
-                            SignalGap{config.camera, *gapStart, std::max(wallBase, *gapStart)});
+                            SignalGap{config.camera, *gapStart, std::max(arrival, *gapStart)});
                     }
                     gapStart.reset();
                 }
             }
             WallTime t = last;
             if (us != AV_NOPTS_VALUE) {
-                t = wallBase + std::chrono::microseconds(us - baseUs);
-                // A live camera whose clock jumps (reset, wrap) is re-anchored to the wall clock.
-                const auto now = std::chrono::system_clock::now();
-                if (live &&
-                    (t > now + std::chrono::seconds(10) || t < now - std::chrono::seconds(30))) {
-                    wallBase = now;
-                    baseUs = us;
-                    t = now;
+                const auto media = std::chrono::microseconds(us - baseUs);
+                t = wallBase + media;
+                // A live camera's packet is never from the future: the anchor follows the
+                // least delayed packet (the first ones arrive in a burst after probing), and
+                // a clock that jumps back (camera reset) is re-anchored.
+                if (live && (t > arrival || t < arrival - std::chrono::seconds(10))) {
+                    wallBase = arrival - media;
+                    t = arrival;
                 }
             }
             if (key) {
-                const bool due = writer && t - segmentStart >=
-                                               std::chrono::duration<double>(config.segmentSeconds);
+                // Cut on the stream's own clock: the wall-clock anchor may move a little.
+                const bool due =
+                    writer && us != AV_NOPTS_VALUE &&
+                    static_cast<double>(us - segmentStartUs) >= config.segmentSeconds * 1e6;
                 if (due) {
                     finishSegment(t);
                 }
                 if (!writer) {
                     openSegment(t, input);
+                    segmentStartUs = us;
                 }
             }
             if (!writer) {
@@ -399,14 +405,14 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
             if (s.stop.load()) {
                 break;
             }
-            spdlog::warn("camera {}: {}; retrying in {} ms", c.camera, input.error(),
-                         backoff.count());
+            logger().warn("camera {}: {}; retrying in {} ms", c.camera, input.error(),
+                          backoff.count());
             s.waitFor(backoff);
             backoff = std::min(backoff * 2, c.backoffMax);
             continue;
         }
         ++s.stats.connects;
-        spdlog::info("camera {}: recording {}", c.camera, s.shownUrl);
+        logger().info("camera {}: recording {}", c.camera, s.shownUrl);
         const auto session = s.record(input->get(), gapStart, network);
         input.value().reset();
         if (!network || s.stop.load()) {
@@ -418,8 +424,8 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
         } else if (!gapStart) {
             gapStart = std::chrono::system_clock::now();
         }
-        spdlog::warn("camera {}: the stream dropped; reconnecting in {} ms", c.camera,
-                     backoff.count());
+        logger().warn("camera {}: the stream dropped; reconnecting in {} ms", c.camera,
+                      backoff.count());
         s.waitFor(backoff);
         backoff = std::min(backoff * 2, c.backoffMax);
     }

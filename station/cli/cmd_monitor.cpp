@@ -16,6 +16,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "commands.h"
+#include "monitor_run.h"
 #include "station/camera_config.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
@@ -336,6 +337,7 @@ void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
                      tr("Candidates checked in, for the head count against occupied seats"))
         ->check(CLI::NonNegativeNumber);
     analyzeCmd->callback([&ctx, &exitCode, o] { exitCode = analyze(ctx, *o); });
+    registerMonitorRun(monitor, ctx, exitCode);
 }
 
 }  // namespace examguard::cli
