@@ -103,10 +103,11 @@ int main(int argc, char** argv) {
             const fs::path out = work / (std::string(name) + "-10min.mp4");
             std::fprintf(stderr, "making %s from %s ...\n", out.c_str(), clip.c_str());
             const std::string filter = std::string("scale=") + scale + ",fps=25";
-            cpuOfChild({"ffmpeg", "-loglevel", "error", "-y", "-i", clip.string(), "-t", "60",
-                        "-an", "-vf", filter, "-c:v", "libx264", "-preset", "ultrafast", "-bf",
-                        "0", "-g", "50", "-b:v", rate, "-maxrate", rate, "-bufsize", rate,
-                        minute.string()});
+            cpuOfChild({"ffmpeg",  "-loglevel",    "error",     "-y",       "-i",   clip.string(),
+                        "-t",      "60",           "-an",       "-vf",      filter, "-c:v",
+                        "libx264", "-preset",      "ultrafast", "-bf",      "0",    "-g",
+                        "50",      "-b:v",         rate,        "-maxrate", rate,   "-bufsize",
+                        rate,      minute.string()});
             cpuOfChild({"ffmpeg", "-loglevel", "error", "-y", "-stream_loop", "9", "-i",
                         minute.string(), "-c", "copy", out.string()});
             inputs.push_back(out);
