@@ -15,8 +15,11 @@
 #include <spdlog/spdlog.h>
 
 extern "C" {
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/frame.h>
 #include <libavutil/log.h>
+#include <libswscale/swscale.h>
 }
 
 #include "av_util.h"
@@ -103,6 +106,16 @@ struct PacketFree {
     void operator()(AVPacket* p) const { av_packet_free(&p); }
 };
 
+struct CodecFree {
+    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+};
+struct FrameFree {
+    void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct ScaleFree {
+    void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+
 }  // namespace
 
 struct Recorder::Impl {
@@ -117,6 +130,12 @@ struct Recorder::Impl {
 
     // The segment being written.
     std::unique_ptr<SegmentWriter> writer;
+
+    // The analysis tap's decoder (only when callbacks.wantsFrame is set).
+    std::unique_ptr<AVCodecContext, CodecFree> decoder;
+    std::unique_ptr<AVFrame, FrameFree> decoded;
+    std::unique_ptr<SwsContext, ScaleFree> scaler;
+    std::vector<std::uint8_t> bgr;
     WallTime segmentStart;
     std::int64_t segmentStartUs = 0;  // stream time of its first keyframe
     std::int64_t segmentPackets = 0;
@@ -192,7 +211,78 @@ struct Recorder::Impl {
         if (reference < 0) {
             return tl::unexpected(fmt::format("{}: no video stream", shownUrl));
         }
+        openDecoder(raw->streams[reference]);
         return input;
+    }
+
+    // A decoder for the analysis tap; without one (no tap, or no decoder for the codec)
+    // recording goes on unanalysed.
+    void openDecoder(const AVStream* stream) {
+        decoder.reset();
+        scaler.reset();
+        if (!callbacks.wantsFrame) {
+            return;
+        }
+        const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+        std::unique_ptr<AVCodecContext, CodecFree> ctx(codec ? avcodec_alloc_context3(codec)
+                                                             : nullptr);
+        if (!ctx || avcodec_parameters_to_context(ctx.get(), stream->codecpar) < 0) {
+            logger().warn("camera {}: no decoder for analysis", config.camera);
+            return;
+        }
+        ctx->thread_count = 1;  // one camera, one core at most
+        ctx->pkt_timebase = stream->time_base;
+        if (avcodec_open2(ctx.get(), codec, nullptr) < 0) {
+            logger().warn("camera {}: the decoder for analysis does not open", config.camera);
+            return;
+        }
+        decoder = std::move(ctx);
+        if (!decoded) {
+            decoded.reset(av_frame_alloc());
+        }
+    }
+
+    // Decodes one packet of the reference stream (null: drains the decoder at the end of a
+    // session); frames due for analysis go to onFrame.
+    // `toWall` maps a time stamp (microseconds of stream time) to wall time.
+    template <typename ToWall>
+    void decode(const AVPacket* packet, AVRational timeBase, ToWall&& toWall) {
+        if (!decoder || !decoded || avcodec_send_packet(decoder.get(), packet) < 0) {
+            return;  // a damaged packet: the picture is skipped, the recording is not
+        }
+        while (avcodec_receive_frame(decoder.get(), decoded.get()) == 0) {
+            ++stats.framesDecoded;
+            const std::int64_t ts = decoded->best_effort_timestamp;
+            if (ts == AV_NOPTS_VALUE) {
+                av_frame_unref(decoded.get());
+                continue;
+            }
+            const WallTime t = toWall(av_rescale_q(ts, timeBase, AV_TIME_BASE_Q));
+            if (!callbacks.wantsFrame(t)) {
+                if (callbacks.onFrameSkipped) {
+                    callbacks.onFrameSkipped(t);
+                }
+                av_frame_unref(decoded.get());
+                continue;
+            }
+            const AVFrame* f = decoded.get();
+            scaler.reset(sws_getCachedContext(
+                scaler.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
+                f->width, f->height, AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr, nullptr));
+            const int stride = f->width * 3;
+            bgr.resize(static_cast<std::size_t>(stride) * static_cast<std::size_t>(f->height));
+            std::uint8_t* planes[4] = {bgr.data(), nullptr, nullptr, nullptr};
+            int strides[4] = {stride, 0, 0, 0};
+            if (scaler && f->width > 0 && f->height > 0 &&
+                sws_scale(scaler.get(), f->data, f->linesize, 0, f->height, planes, strides) ==
+                    f->height) {
+                ++stats.framesAnalysed;
+                if (callbacks.onFrame) {
+                    callbacks.onFrame(Frame{t, f->width, f->height, bgr.data(), stride});
+                }
+            }
+            av_frame_unref(decoded.get());
+        }
     }
 
     void checkDisk() {
@@ -346,10 +436,20 @@ struct Recorder::Impl {
             ++segmentPackets;
             end.gotPackets = true;
             end.lastPacket = last;
+            if (decoder && p->stream_index == reference) {
+                decode(p, tb, [&](std::int64_t frameUs) {
+                    return wallBase + std::chrono::microseconds(frameUs - baseUs);
+                });
+            }
             if (auto written = writer->write(p, out); !written) {
                 writer.reset();  // removes the .part file; the next keyframe starts a new one
                 reportWriteError(written.error());
             }
+        }
+        if (decoder && started) {  // the frames the decoder still holds
+            decode(nullptr, input->streams[reference]->time_base, [&](std::int64_t frameUs) {
+                return wallBase + std::chrono::microseconds(frameUs - baseUs);
+            });
         }
         if (writer) {
             finishSegment(last);

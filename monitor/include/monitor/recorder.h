@@ -52,6 +52,15 @@ struct SignalGap {
     bool open = false;  // recording stopped before the camera came back
 };
 
+// A decoded picture handed to the analysis tap: 8-bit BGR, valid during the call only.
+struct Frame {
+    WallTime time;
+    int width = 0;
+    int height = 0;
+    const std::uint8_t* bgr = nullptr;
+    int stride = 0;  // bytes per row
+};
+
 struct RecorderCallbacks {
     std::function<void(const Segment&)> onSegment;
     std::function<void(const SignalGap&)> onSignalLost;
@@ -59,6 +68,13 @@ struct RecorderCallbacks {
     std::function<void(const std::filesystem::path& dir, std::uint64_t freeBytes)> onDiskLow;
     // A segment could not be written (disk full, I/O error); recording goes on with the next.
     std::function<void(const std::string& message)> onWriteError;
+    // Decimated analysis of the same stream. When wantsFrame is set, the video stream is also
+    // decoded (H.264 needs every frame for the next), and each decoded frame's time is offered
+    // to wantsFrame; only frames it accepts are converted to BGR and passed to onFrame. The
+    // others are passed to onFrameSkipped (they keep the analysis' signal alive).
+    std::function<bool(WallTime)> wantsFrame;
+    std::function<void(const Frame&)> onFrame;
+    std::function<void(WallTime)> onFrameSkipped;
 };
 
 struct RecorderStats {
@@ -66,6 +82,8 @@ struct RecorderStats {
     std::int64_t packets = 0;
     std::int64_t connects = 0;  // successful opens of the source
     std::int64_t gaps = 0;
+    std::int64_t framesDecoded = 0;
+    std::int64_t framesAnalysed = 0;
 };
 
 class Recorder {

@@ -182,6 +182,48 @@ TEST_F(RecorderTest, DiskLowIsReportedWhenFreeSpaceIsBelowTheMinimum) {
     EXPECT_TRUE(reports.empty());
 }
 
+TEST_F(RecorderTest, AnalysisTapGetsDecimatedBgrFramesAndTheRestAsSkipped) {
+    std::vector<Frame> frames;
+    std::vector<double> means;
+    std::int64_t skipped = 0;
+    WallTime nextDue{};
+    Recorder recorder(
+        {.camera = "c", .url = kClip.string(), .outputDir = dir, .segmentSeconds = 30},
+        {.wantsFrame = [&](WallTime t) { return t >= nextDue; },
+         .onFrame =
+             [&](const Frame& f) {
+                 frames.push_back(f);
+                 nextDue = f.time + 500ms;  // 2 fps
+                 double sum = 0;
+                 for (int y = 0; y < f.height; y += 8) {
+                     for (int x = 0; x < f.width * 3; x += 24) {
+                         sum += f.bgr[static_cast<std::size_t>(y) * f.stride + x];
+                     }
+                 }
+                 means.push_back(sum / ((f.height / 8) * (f.width / 8)));
+             },
+         .onFrameSkipped = [&](WallTime) { ++skipped; }});
+    auto stats = recorder.run();
+    ASSERT_TRUE(stats) << stats.error();
+    EXPECT_EQ(stats->framesDecoded, 1394);  // every frame: P-frames need their references
+    // 139.4 s at 2 fps: one frame every 0.5 s.
+    EXPECT_EQ(stats->framesAnalysed, static_cast<std::int64_t>(frames.size()));
+    EXPECT_NEAR(static_cast<double>(frames.size()), 279, 1);
+    EXPECT_EQ(skipped + static_cast<std::int64_t>(frames.size()), 1394);
+    ASSERT_FALSE(frames.empty());
+    EXPECT_EQ(frames[0].width, 768);
+    EXPECT_EQ(frames[0].height, 432);
+    EXPECT_EQ(frames[0].stride, 768 * 3);
+    for (std::size_t i = 1; i < frames.size(); ++i) {
+        EXPECT_NEAR(std::chrono::duration<double>(frames[i].time - frames[i - 1].time).count(), 0.5,
+                    1e-6);
+    }
+    for (double mean : means) {  // a real indoor picture: neither black nor white
+        EXPECT_GT(mean, 30);
+        EXPECT_LT(mean, 225);
+    }
+}
+
 // A "camera" that accepts the connection and never answers: stop() must end run() promptly
 // although the I/O time-out is a minute.
 TEST_F(RecorderTest, StopInterruptsACameraThatNeverAnswers) {
