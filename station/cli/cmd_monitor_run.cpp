@@ -8,14 +8,19 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,6 +32,8 @@
 #include "station/camera_config.h"
 #include "station/i18n.h"
 #include "station/logging.h"
+#include "vision/room_occupancy.h"
+#include "vision/scene_tamper.h"
 
 namespace examguard::cli {
 
@@ -42,8 +49,35 @@ struct RunOptions {
     double durationS = 0;
 };
 
+// Decimated analysis of one camera's stream (vision/'s analysers). Times are seconds since
+// the epoch, so the analysers' gaps and durations are wall-clock ones.
+struct Analysis {
+    Analysis(const std::string& camera, const station::CameraConfig& config)
+        : tamper(camera, config.tamper) {
+        if (config.roomAnalysis()) {
+            room.emplace(camera, config.room);
+        }
+    }
+    vision::scene::TamperAnalyzer tamper;
+    std::optional<vision::scene::RoomAnalyzer> room;
+    double lastS = 0;
+};
+
+using CameraEvent = AnalyserEvent;
+
+double epochSeconds(monitor::WallTime t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+monitor::WallTime fromEpochSeconds(double s) {
+    return monitor::WallTime(
+        std::chrono::duration_cast<monitor::WallTime::duration>(std::chrono::duration<double>(s)));
+}
+
 struct CameraSlot {
     station::MonitoredCamera camera;
+    std::unique_ptr<Analysis> analysis;
+    std::int64_t events = 0;
     std::int64_t cameraId = 0;
     std::int64_t roomId = 0;
     std::unique_ptr<monitor::Recorder> recorder;
@@ -126,59 +160,27 @@ public:
                           s.path.string(), s.bytes, start, end);
     }
 
+    // The recorder's gap: a signal_lost camera_event and a `camera.signal_lost` entry.
     void signalLost(CameraSlot& slot, const monitor::SignalGap& gap) {
-        std::lock_guard lock(m_mutex);
-        const std::string start = iso(gap.start), end = iso(gap.end);
-        auto done = [&]() -> station::Expected<void> {
-            auto sitting = sittingOf(slot.roomId, start, end);
-            auto period = periodOf(slot.roomId, start, end);
-            if (!sitting || !period) {
-                return tl::unexpected(!sitting ? sitting.error() : period.error());
-            }
-            auto txn = station::Transaction::begin(m_station.db());
-            if (!txn) {
-                return tl::unexpected(txn.error());
-            }
-            auto insert = m_station.db().prepare(
-                "INSERT INTO camera_event (camera_id, sitting_id, kind, start_at, end_at, "
-                "confidence) VALUES (?, ?, 'signal_lost', ?, ?, 1.0)");
-            if (!insert) {
-                return tl::unexpected(insert.error());
-            }
-            insert->bind(1, slot.cameraId)
-                .bind(2, *sitting)
-                .bind(3, start)
-                .bind(4, gap.open ? std::optional<std::string>() : std::optional(end));
-            if (auto r = insert->run(); !r) {
-                return r;
-            }
-            const std::int64_t eventId = m_station.db().lastInsertRowId();
-            station::LogEvent event{
-                kActor,
-                "camera.signal_lost",
-                period->id,
-                {{"camera", slot.camera.code},
-                 {"room", slot.camera.room},
-                 {"start_at", start},
-                 {"end_at", gap.open ? nlohmann::json(nullptr) : nlohmann::json(end)},
-                 {"open", gap.open},
-                 {"seconds",
-                  std::chrono::duration_cast<std::chrono::milliseconds>(gap.end - gap.start)
-                          .count() /
-                      1000.0},
-                 {"event_id", eventId}}};
-            if (auto r = m_station.log().append(event); !r) {
-                return tl::unexpected(r.error());
-            }
-            return txn->commit();
-        }();
-        if (!done) {
-            fail(slot, done.error().detail);
-            return;
+        CameraEvent e{"signal_lost", "", epochSeconds(gap.start), epochSeconds(gap.end), 1.0,
+                      gap.open,      {}};
+        const double seconds =
+            std::chrono::duration_cast<std::chrono::milliseconds>(gap.end - gap.start).count() /
+            1000.0;
+        if (storeEvent(slot, e, "camera.signal_lost", {{"seconds", seconds}})) {
+            ++slot.signalLost;
         }
-        ++slot.signalLost;
-        monitorLog().warn("camera {}: signal lost {} - {}{}", slot.camera.code, start, end,
-                          gap.open ? " (not back)" : "");
+    }
+
+    // An analyser's event: a camera_event row (with its snapshot) and a `camera.event` entry.
+    void cameraEvent(CameraSlot& slot, const CameraEvent& e) {
+        nlohmann::json extra = {{"kind", e.kind}};
+        if (!e.region.empty()) {
+            extra["region"] = e.region;
+        }
+        if (storeEvent(slot, e, "camera.event", std::move(extra))) {
+            ++slot.events;
+        }
     }
 
     // A log entry of its own; `slot` adds the camera's code.
@@ -197,6 +199,65 @@ public:
     std::int64_t failures() const { return m_failures.load(); }
 
 private:
+    // One camera_event row and its log entry `logKind`, in one transaction.
+    bool storeEvent(CameraSlot& slot, const CameraEvent& e, const char* logKind,
+                    nlohmann::json payload) {
+        std::lock_guard lock(m_mutex);
+        const std::string start = iso(fromEpochSeconds(e.startS));
+        const std::string end = iso(fromEpochSeconds(e.endS));
+        auto done = [&]() -> station::Expected<void> {
+            auto sitting = sittingOf(slot.roomId, start, end);
+            auto period = periodOf(slot.roomId, start, end);
+            if (!sitting || !period) {
+                return tl::unexpected(!sitting ? sitting.error() : period.error());
+            }
+            auto txn = station::Transaction::begin(m_station.db());
+            if (!txn) {
+                return tl::unexpected(txn.error());
+            }
+            auto insert = m_station.db().prepare(
+                "INSERT INTO camera_event (camera_id, sitting_id, kind, start_at, end_at, "
+                "confidence, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            if (!insert) {
+                return tl::unexpected(insert.error());
+            }
+            const double confidence = std::clamp(e.confidence, 0.0, 1.0);
+            insert->bind(1, slot.cameraId)
+                .bind(2, *sitting)
+                .bind(3, e.kind)
+                .bind(4, start)
+                .bind(5, e.open ? std::optional<std::string>() : std::optional(end))
+                .bind(6, confidence);
+            if (e.snapshotJpeg.empty()) {
+                insert->bindNull(7);
+            } else {
+                insert->bind(7, std::span<const unsigned char>(e.snapshotJpeg));
+            }
+            if (auto r = insert->run(); !r) {
+                return r;
+            }
+            payload["camera"] = slot.camera.code;
+            payload["room"] = slot.camera.room;
+            payload["start_at"] = start;
+            payload["end_at"] = e.open ? nlohmann::json(nullptr) : nlohmann::json(end);
+            payload["open"] = e.open;
+            payload["confidence"] = std::round(confidence * 1000) / 1000;
+            payload["event_id"] = m_station.db().lastInsertRowId();
+            if (auto r = m_station.log().append({kActor, logKind, period->id, payload}); !r) {
+                return tl::unexpected(r.error());
+            }
+            return txn->commit();
+        }();
+        if (!done) {
+            fail(slot, done.error().detail);
+            return false;
+        }
+        monitorLog().warn("camera {}: {}{} {} - {}", slot.camera.code, e.kind,
+                          e.region.empty() ? "" : " (" + e.region + ")", start,
+                          e.open ? "(open)" : end);
+        return true;
+    }
+
     struct Period {
         std::optional<std::int64_t> id;
         int years = 0;
@@ -256,6 +317,51 @@ private:
     const station::MonitorConfig& m_config;
     std::atomic<std::int64_t> m_failures{0};
 };
+
+// Stores the analysers' events; the recorder's own gaps are the signal_lost record, so the
+// tamper analyser's signal_lost (the same gaps, seen from the frames) is left out.
+template <typename Events>
+void storeEvents(Store& store, CameraSlot& slot, Events&& events) {
+    for (auto& e : events) {
+        CameraEvent out;
+        if constexpr (std::is_same_v<std::decay_t<decltype(e)>, vision::scene::RoomEvent>) {
+            out.region = e.region;
+        } else if (e.kind == vision::scene::TamperKind::SignalLost) {
+            continue;
+        }
+        out.kind = std::string(vision::scene::toString(e.kind));
+        out.startS = e.startS;
+        out.endS = e.endS;
+        out.confidence = e.confidence;
+        out.open = e.open;
+        out.snapshotJpeg = std::move(e.snapshotJpeg);
+        store.cameraEvent(slot, out);
+    }
+}
+
+// The analysers of a camera's settings file, with their reference pictures.
+station::Expected<std::unique_ptr<Analysis>> loadAnalysis(const station::MonitoredCamera& camera) {
+    auto config = station::loadCameraConfig(camera.analysis);
+    if (!config) {
+        return tl::unexpected(config.error());
+    }
+    auto analysis = std::make_unique<Analysis>(camera.code, *config);
+    if (!config->reference.empty()) {
+        auto image = readReference(config->reference);
+        if (!image) {
+            return tl::unexpected(image.error());
+        }
+        analysis->tamper.setReference(*image);
+    }
+    if (analysis->room && !config->emptyReference.empty()) {
+        auto image = readReference(config->emptyReference);
+        if (!image) {
+            return tl::unexpected(image.error());
+        }
+        analysis->room->setEmptyReference(*image);
+    }
+    return analysis;
+}
 
 // The room by its filed code, and the camera row (added, with its URL redacted, when new).
 station::Expected<void> resolveCamera(station::Station& station, CameraSlot& slot) {
@@ -335,6 +441,13 @@ int run(const CliContext& ctx, const RunOptions& o) {
         if (auto r = resolveCamera(*station, *slot); !r) {
             return ctx.reportError(r.error());
         }
+        if (!camera.analysis.empty()) {
+            auto analysis = loadAnalysis(camera);
+            if (!analysis) {
+                return ctx.reportError(analysis.error());
+            }
+            slot->analysis = std::move(*analysis);
+        }
         std::error_code ec;
         std::filesystem::create_directories(camera.directory, ec);
         if (!ec) {  // rows and log entries name files absolutely
@@ -388,6 +501,36 @@ int run(const CliContext& ctx, const RunOptions& o) {
             [&store, s](const std::string& message) {
                 store.note(s, "recording.write_error", {{"message", message}});
             }};
+        if (Analysis* a = s->analysis.get()) {
+            callbacks.wantsFrame = [a](monitor::WallTime t) {
+                const double at = epochSeconds(t);
+                return a->tamper.wantsFrame(at) || (a->room && a->room->wantsFrame(at));
+            };
+            callbacks.onFrame = [&store, s, a](const monitor::Frame& f) {
+                const double at = epochSeconds(f.time);
+                if (at < a->lastS) {
+                    return;  // the analysers take frames in time order only
+                }
+                a->lastS = at;
+                const cv::Mat frame(f.height, f.width, CV_8UC3, const_cast<std::uint8_t*>(f.bgr),
+                                    static_cast<std::size_t>(f.stride));
+                if (a->tamper.wantsFrame(at)) {
+                    storeEvents(store, *s, a->tamper.push(frame, at));
+                } else {
+                    storeEvents(store, *s, a->tamper.seen(at));
+                }
+                if (a->room && a->room->wantsFrame(at)) {
+                    storeEvents(store, *s, a->room->push(frame, at));
+                }
+            };
+            callbacks.onFrameSkipped = [&store, s, a](monitor::WallTime t) {
+                const double at = epochSeconds(t);
+                if (at >= a->lastS) {
+                    a->lastS = at;
+                    storeEvents(store, *s, a->tamper.seen(at));
+                }
+            };
+        }
         s->recorder = std::make_unique<monitor::Recorder>(std::move(rc), std::move(callbacks));
     }
 
@@ -412,8 +555,14 @@ int run(const CliContext& ctx, const RunOptions& o) {
     }
     store.note(nullptr, "recording.started", {{"cameras", started}});
     for (auto& slot : slots) {
-        threads.emplace_back([s = slot.get(), &running, mainThread] {
+        threads.emplace_back([s = slot.get(), &running, &store, mainThread] {
             auto result = s->recorder->run();
+            if (Analysis* a = s->analysis.get(); a != nullptr && a->lastS > 0) {
+                storeEvents(store, *s, a->tamper.finish(a->lastS));
+                if (a->room) {
+                    storeEvents(store, *s, a->room->finish(a->lastS));
+                }
+            }
             if (result) {
                 s->stats = *result;
             } else {
@@ -468,6 +617,8 @@ int run(const CliContext& ctx, const RunOptions& o) {
             {"segments", slot->stats.segments},
             {"bytes", slot->bytes},
             {"signal_lost", slot->signalLost},
+            {"events", slot->events},
+            {"frames_analysed", slot->stats.framesAnalysed},
             {"error", slot->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(slot->error)}};
         failed |= !slot->error.empty();
         cameras.push_back(std::move(item));

@@ -335,7 +335,7 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     MonitoredCamera camera;
     if (auto r =
             readNumbers(*table, "camera", source, {{"segment_s", 2, 3600, &camera.segmentSeconds}},
-                        {"code", "room", "name", "url", "directory"});
+                        {"code", "room", "name", "url", "directory", "analysis"});
         !r) {
         return tl::unexpected(r.error());
     }
@@ -360,14 +360,16 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     auto name = readText(*table, "camera", "name", source, node, kMaxNameBytes, false);
     auto url = readText(*table, "camera", "url", source, node, kMaxUrlBytes, true);
     auto directory = readPath(*table, "camera", "directory", source);
+    auto analysis = readPath(*table, "camera", "analysis", source);
     for (const auto* r : {&room, &name, &url}) {
         if (!*r) {
             return tl::unexpected(r->error());
         }
     }
-    if (!directory) {
-        return tl::unexpected(directory.error());
+    if (!directory || !analysis) {
+        return tl::unexpected(!directory ? directory.error() : analysis.error());
     }
+    camera.analysis = *analysis;
     camera.room = *room;
     camera.name = name->empty() ? camera.code : *name;
     camera.url = *url;

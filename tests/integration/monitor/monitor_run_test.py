@@ -109,7 +109,7 @@ class MonitorRun(unittest.TestCase):
         # What an IP camera sends: H.264 without B-frames, a keyframe every 25 frames (2.5 s).
         cls.videoDir = tempfile.mkdtemp(prefix="examguard-monitor-video-")
         cls.video = os.path.join(cls.videoDir, "camera.mp4")
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", CLIP, "-t", "100", "-an",
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-i", CLIP, "-t", "100", "-an",
                         "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-g", "25",
                         "-pix_fmt", "yuv420p", cls.video], check=True, timeout=120)
 
@@ -257,6 +257,54 @@ url = "{url}"
             self.assertNotIn(PASSWORD.encode(), f.read())
         uri = self.query("SELECT stream_uri FROM camera WHERE code = 'T1-RTSP'")[0]["stream_uri"]
         self.assertEqual(uri, f"rtsp://***@127.0.0.1:{self.port}/cam")
+
+    def test_analyses_the_stream_it_records(self):
+        # The real clip with a grey card held over the lens from 10 s to 18 s, recorded as a
+        # file camera with the tamper analysis at 2 fps: one `covered` event at those times
+        # (relative to the first segment's start), with its snapshot, and nothing else.
+        tampered = os.path.join(self.dir, "tampered.mp4")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-ss", "45", "-t", "40",
+                        "-i", CLIP, "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=0x8c7a6e@1:t=fill:"
+                        "enable='between(t,10,18)'", "-c:v", "libx264", "-preset", "ultrafast",
+                        "-bf", "0", "-g", "20", "-an", tampered], check=True, timeout=120)
+        with open(os.path.join(self.dir, "t1-tamper.toml"), "w", encoding="utf-8") as f:
+            f.write("[camera]\nanalysis_fps = 2\n")
+        config = os.path.join(self.dir, "analysis.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""[recording]
+directory = "recordings"
+segment_s = 10
+min_free_mb = 1
+
+[[camera]]
+code = "T1-TAMPER"
+room = "T1"
+url = "{tampered}"
+analysis = "t1-tamper.toml"
+""")
+        p = subprocess.run([EXAMGUARD, "--db", self.db, "--json", "monitor", "run", "--config",
+                            config], capture_output=True, text=True, env=self.env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        summary = json.loads(p.stdout)
+        self.assertEqual(summary["stopped_by"], "end_of_input")
+        camera = summary["cameras"][0]
+        self.assertEqual(camera["segments"], 4)
+        self.assertAlmostEqual(camera["frames_analysed"], 80, delta=2)  # 40 s at 2 fps
+        self.assertEqual(camera["events"], 1)
+        origin = utc(self.query("SELECT min(start_at) AS t FROM recording_segment")[0]["t"])
+        events = self.query("SELECT * FROM camera_event")
+        self.assertEqual([e["kind"] for e in events], ["covered"])
+        e = events[0]
+        self.assertAlmostEqual((utc(e["start_at"]) - origin).total_seconds(), 10, delta=2)
+        self.assertAlmostEqual((utc(e["end_at"]) - origin).total_seconds(), 18, delta=2)
+        self.assertGreater(e["confidence"], 0.5)
+        self.assertTrue(bytes(e["snapshot"]).startswith(b"\xff\xd8"))  # a JPEG
+        entries = [json.loads(r["payload"]) for r in
+                   self.query("SELECT payload FROM event_log WHERE kind = 'camera.event'")]
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(entries[0]["kind"], "covered")
+        self.assertEqual(entries[0]["event_id"], e["id"])
+        self.assertEqual(entries[0]["start_at"], e["start_at"])
 
     def test_refuses_to_start_below_the_free_space_minimum(self):
         config = os.path.join(self.dir, "full.toml")

@@ -31,6 +31,7 @@ room = "P1"
 url = "/srv/video/p1.mp4"
 segment_s = 10
 directory = "/mnt/disk2/p1"
+analysis = "cameras/p1.toml"
 )",
                                      kSource);
     ASSERT_TRUE(config) << config.error().detail;
@@ -52,6 +53,8 @@ directory = "/mnt/disk2/p1"
     EXPECT_EQ(p1.name, "P1-01");
     EXPECT_DOUBLE_EQ(p1.segmentSeconds, 10);
     EXPECT_EQ(p1.directory, "/mnt/disk2/p1");
+    EXPECT_EQ(p1.analysis, "/etc/examguard/cameras/p1.toml");
+    EXPECT_TRUE(front.analysis.empty());
 }
 
 TEST(MonitorConfig, DefaultsWhereTheRecordingSectionIsShort) {

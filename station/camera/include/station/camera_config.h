@@ -41,6 +41,7 @@ struct MonitoredCamera {
     std::string url;   // rtsp://... or a video file; may hold credentials: never shown as is
     double segmentSeconds = 0;        // 0: the [recording] default
     std::filesystem::path directory;  // default: <[recording] directory>/<code>
+    std::filesystem::path analysis;   // camera settings (parseCameraConfig); empty: none
 };
 
 struct MonitorConfig {
