@@ -115,15 +115,15 @@ int main(int argc, char** argv) {
     }
     std::printf("recorder_bench: %d runs each, median user+sys CPU seconds per minute of video\n",
                 runs);
-    std::printf("%-34s %9s %11s %11s %11s %9s %9s %10s\n", "input", "video_s", "recorder",
-                "ff_null", "ff_segment", "x_null", "x_segment", "streams/core");
+    std::printf("%-20s %8s %9s %9s %9s %8s %9s %12s %12s\n", "input", "video_s", "recorder",
+                "ff_null", "ff_segment", "x_null", "x_segment", "streams/core", "rec+decode");
     for (const fs::path& input : inputs) {
         const double videoS = durationOf(input);
         if (videoS <= 0) {
             std::fprintf(stderr, "%s: not a video\n", input.c_str());
             return 1;
         }
-        std::vector<double> ours, null, segment;
+        std::vector<double> ours, decoding, null, segment;
         for (int r = 0; r < runs; ++r) {
             const fs::path out = work / "out";
             fs::remove_all(out);
@@ -138,6 +138,23 @@ int main(int argc, char** argv) {
                 return 1;
             }
             ours.push_back((after - before) * 60 / videoS);
+            // The same with the analysis tap: every frame decoded (one thread), 2 fps to BGR.
+            fs::remove_all(out);
+            examguard::monitor::WallTime nextDue{};
+            Recorder tapped(
+                {.camera = "bench", .url = input.string(), .outputDir = out, .segmentSeconds = 60},
+                {.wantsFrame = [&](examguard::monitor::WallTime t) { return t >= nextDue; },
+                 .onFrame =
+                     [&](const examguard::monitor::Frame& f) {
+                         nextDue = f.time + std::chrono::milliseconds(500);
+                     }});
+            const double beforeTap = cpuSelf();
+            auto tappedStats = tapped.run();
+            decoding.push_back((cpuSelf() - beforeTap) * 60 / videoS);
+            if (!tappedStats || tappedStats->framesAnalysed == 0) {
+                std::fprintf(stderr, "%s: decoding failed\n", input.c_str());
+                return 1;
+            }
             null.push_back(cpuOfChild({"ffmpeg", "-loglevel", "error", "-nostdin", "-i",
                                        input.string(), "-c", "copy", "-f", "null", "-"}) *
                            60 / videoS);
@@ -150,8 +167,9 @@ int main(int argc, char** argv) {
                 60 / videoS);
         }
         const double m = median(ours), n = median(null), s = median(segment);
-        std::printf("%-34s %9.1f %11.4f %11.4f %11.4f %9.2f %9.2f %10.0f\n",
-                    input.filename().c_str(), videoS, m, n, s, m / n, m / s, 60.0 / m);
+        std::printf("%-20s %8.1f %9.4f %9.4f %9.4f %8.2f %9.2f %12.0f %12.4f\n",
+                    input.filename().c_str(), videoS, m, n, s, m / n, m / s, 60.0 / m,
+                    median(decoding));
     }
     fs::remove_all(work);
     return 0;
