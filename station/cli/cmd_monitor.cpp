@@ -331,6 +331,7 @@ void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
         ->check(CLI::NonNegativeNumber);
     analyzeCmd->callback([&ctx, &exitCode, o] { exitCode = analyze(ctx, *o); });
     registerMonitorRun(monitor, ctx, exitCode);
+    registerMonitorDiscover(monitor, ctx, exitCode);
 }
 
 }  // namespace examguard::cli

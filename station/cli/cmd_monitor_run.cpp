@@ -27,6 +27,7 @@
 #include <spdlog/spdlog.h>
 
 #include "archive/seal.h"
+#include "monitor/onvif.h"
 #include "monitor/recorder.h"
 #include "monitor/redact.h"
 #include "station/camera_config.h"
@@ -653,6 +654,76 @@ void registerMonitorRun(CLI::App* monitor, CliContext& ctx, int& exitCode) {
     cmd->add_option("--duration", o->durationS, tr("Stop after this many seconds"))
         ->check(CLI::PositiveNumber);
     cmd->callback([&ctx, &exitCode, o] { exitCode = run(ctx, *o); });
+}
+
+}  // namespace examguard::cli
+
+namespace examguard::cli {
+
+namespace {
+
+struct DiscoverOptions {
+    double timeoutS = 3;
+    std::string target = "239.255.255.250:3702";
+};
+
+int discover(const CliContext& ctx, const DiscoverOptions& o) {
+    const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(o.timeoutS));
+    auto result = monitor::discover({timeout, o.target});
+    if (!result) {
+        ctx.reportError(station::Error{station::ErrorCode::BadInput, result.error()});
+        return kExitUsage;
+    }
+    if (ctx.json) {
+        nlohmann::json devices = nlohmann::json::array();
+        for (const auto& d : result->devices) {
+            devices.push_back({{"endpoint", d.endpoint},
+                               {"xaddrs", d.xaddrs},
+                               {"types", d.types},
+                               {"scopes", d.scopes},
+                               {"name", d.name},
+                               {"hardware", d.hardware},
+                               {"location", d.location},
+                               {"from", d.from}});
+        }
+        ctx.printJson({{"devices", devices}, {"bad_replies", result->badReplies}});
+        return kExitOk;
+    }
+    std::cout << trf("{} ONVIF camera(s) answered within {} s", result->devices.size(), o.timeoutS)
+              << '\n';
+    for (const auto& d : result->devices) {
+        std::cout << "  " << (d.name.empty() ? d.endpoint : d.name);
+        if (!d.hardware.empty()) {
+            std::cout << " (" << d.hardware << ")";
+        }
+        if (!d.location.empty()) {
+            std::cout << " @ " << d.location;
+        }
+        std::cout << '\n';
+        for (const auto& x : d.xaddrs) {
+            std::cout << "    " << x << '\n';
+        }
+    }
+    if (result->badReplies > 0) {
+        std::cout << trf("{} reply/replies were not valid WS-Discovery answers and were ignored",
+                         result->badReplies)
+                  << '\n';
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+void registerMonitorDiscover(CLI::App* monitor, CliContext& ctx, int& exitCode) {
+    auto o = std::make_shared<DiscoverOptions>();
+    auto* cmd = monitor->add_subcommand(
+        "discover", tr("Find ONVIF cameras on the LAN (WS-Discovery) and list their addresses"));
+    cmd->add_option("--timeout", o->timeoutS, tr("Seconds to wait for answers"))
+        ->check(CLI::Range(0.1, 60.0));
+    cmd->add_option("--target", o->target,
+                    tr("Send the probe to this IPv4 address:port instead of the multicast group"));
+    cmd->callback([&ctx, &exitCode, o] { exitCode = discover(ctx, *o); });
 }
 
 }  // namespace examguard::cli

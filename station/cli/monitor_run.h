@@ -25,6 +25,8 @@ struct AnalyserEvent {
 
 // examguard monitor run (cmd_monitor_run.cpp), under the `monitor` command group.
 void registerMonitorRun(CLI::App* monitor, CliContext& ctx, int& exitCode);
+// examguard monitor discover (cmd_monitor_run.cpp): ONVIF WS-Discovery.
+void registerMonitorDiscover(CLI::App* monitor, CliContext& ctx, int& exitCode);
 
 // Reads an image the camera settings name (reference views); errors name the file
 // (cmd_monitor.cpp).

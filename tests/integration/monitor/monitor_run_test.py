@@ -348,5 +348,64 @@ url = "{CLIP}"
                 self.assertIn(words, json.loads(p.stdout)["error"]["detail"])
 
 
+class MonitorDiscover(unittest.TestCase):
+    """`examguard monitor discover` against a WS-Discovery responder on a UDP socket on
+    loopback, written here from the WS-Discovery 2005/04 message format: it echoes the probe's
+    MessageID in RelatesTo, after a reply to some other probe that must be ignored."""
+
+    REPLY = """<?xml version="1.0" encoding="UTF-8"?>
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"
+ xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"
+ xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery">
+<s:Header><a:RelatesTo>{relates}</a:RelatesTo>
+<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</a:Action></s:Header>
+<s:Body><d:ProbeMatches><d:ProbeMatch>
+<a:EndpointReference><a:Address>urn:uuid:{uuid}</a:Address></a:EndpointReference>
+<d:Types>dn:NetworkVideoTransmitter</d:Types>
+<d:Scopes>onvif://www.onvif.org/name/Test%20Camera onvif://www.onvif.org/location/T1</d:Scopes>
+<d:XAddrs>http://127.0.0.1:{port}/onvif/device_service</d:XAddrs>
+</d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"""
+
+    def test_lists_the_camera_that_answers(self):
+        import re
+        import threading
+        responder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(responder.close)
+        responder.bind(("127.0.0.1", 0))
+        port = responder.getsockname()[1]
+        probes = []
+
+        def answer():
+            data, sender = responder.recvfrom(65536)
+            probes.append(data.decode())
+            probe_id = re.search(r"<\w+:MessageID>([^<]+)<", probes[0]).group(1)
+            for relates, uuid in (("urn:uuid:not-yours", "bbbb"), (probe_id, "aaaa")):
+                responder.sendto(self.REPLY.format(relates=relates, uuid=uuid, port=port).encode(),
+                                 sender)
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        p = subprocess.run([EXAMGUARD, "--json", "monitor", "discover", "--timeout", "1.5",
+                            "--target", f"127.0.0.1:{port}"], capture_output=True, text=True,
+                           env=dict(os.environ, EXAMGUARD_LANG="en"), timeout=30)
+        thread.join(10)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout)
+        self.assertIn("NetworkVideoTransmitter", probes[0])
+        self.assertEqual(doc["bad_replies"], 1)
+        self.assertEqual(len(doc["devices"]), 1)
+        d = doc["devices"][0]
+        self.assertEqual(d["endpoint"], "urn:uuid:aaaa")
+        self.assertEqual(d["xaddrs"], [f"http://127.0.0.1:{port}/onvif/device_service"])
+        self.assertEqual(d["name"], "Test Camera")
+        self.assertEqual(d["location"], "T1")
+        self.assertEqual(d["from"], f"127.0.0.1:{port}")
+
+    def test_bad_target_is_a_usage_error(self):
+        p = subprocess.run([EXAMGUARD, "monitor", "discover", "--target", "camera.local"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]], verbosity=2)

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include "loopback.h"
 #include "monitor/recorder.h"
 
 namespace examguard::monitor {
@@ -227,16 +228,10 @@ TEST_F(RecorderTest, AnalysisTapGetsDecimatedBgrFramesAndTheRestAsSkipped) {
 // A "camera" that accepts the connection and never answers: stop() must end run() promptly
 // although the I/O time-out is a minute.
 TEST_F(RecorderTest, StopInterruptsACameraThatNeverAnswers) {
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(listener, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    const int port = ntohs(address.sin_port);
+    const auto socket = test::bindLoopback(SOCK_STREAM);
+    ASSERT_GE(socket.fd, 0);
+    const int listener = socket.fd;
+    const int port = socket.port;
 
     std::vector<SignalGap> gaps;
     Recorder recorder({.camera = "dead",
