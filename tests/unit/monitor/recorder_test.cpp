@@ -257,5 +257,41 @@ TEST_F(RecorderTest, StopInterruptsACameraThatNeverAnswers) {
     ::close(listener);
 }
 
+// A camera that accepts connections and then sends nothing: each attempt is given up after
+// the I/O time-out and retried with backoff, until stop().
+TEST_F(RecorderTest, StalledCameraIsRetriedAfterTheTimeout) {
+    const auto socket = test::bindLoopback(SOCK_STREAM);
+    ASSERT_GE(socket.fd, 0);
+    std::vector<SignalGap> gaps;
+    Recorder recorder({.camera = "stalled",
+                       .url = "rtsp://127.0.0.1:" + std::to_string(socket.port) + "/live",
+                       .outputDir = dir,
+                       .ioTimeout = 200ms,
+                       .backoffInitial = 10ms,
+                       .backoffMax = 40ms},
+                      {.onSignalLost = [&](const SignalGap& g) { gaps.push_back(g); }});
+    const auto started = std::chrono::steady_clock::now();
+    auto running = std::async(std::launch::async, [&] { return recorder.run(); });
+    std::vector<int> connections;
+    for (int i = 0; i < 3; ++i) {  // three attempts: the first and two retries
+        const int c = ::accept(socket.fd, nullptr, nullptr);
+        ASSERT_GE(c, 0);
+        connections.push_back(c);
+    }
+    // Two attempts timed out (200 ms each) before the third connected.
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 400ms);
+    recorder.stop();
+    ASSERT_EQ(running.wait_for(5s), std::future_status::ready);
+    auto stats = running.get();
+    ASSERT_TRUE(stats) << stats.error();
+    EXPECT_EQ(stats->connects, 0);
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_TRUE(gaps[0].open);
+    for (int c : connections) {
+        ::close(c);
+    }
+    ::close(socket.fd);
+}
+
 }  // namespace
 }  // namespace examguard::monitor
