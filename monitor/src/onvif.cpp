@@ -17,6 +17,8 @@
 #include <openssl/rand.h>
 #include <pugixml.hpp>
 
+#include "xml_util.h"
+
 namespace examguard::monitor {
 
 namespace {
@@ -26,20 +28,8 @@ constexpr std::size_t kMaxMatches = 64;
 constexpr std::size_t kMaxItems = 32;  // XAddrs, types or scopes of one match
 constexpr std::size_t kMaxItemBytes = 1024;
 
-std::string_view localName(const char* name) {
-    std::string_view n(name);
-    const auto colon = n.rfind(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-pugi::xml_node child(pugi::xml_node node, std::string_view name) {
-    for (pugi::xml_node c : node.children()) {
-        if (c.type() == pugi::node_element && localName(c.name()) == name) {
-            return c;
-        }
-    }
-    return {};
-}
+using xml::child;
+using xml::localName;
 
 std::string trimmed(std::string_view text) {
     const auto begin = text.find_first_not_of(" \t\r\n");
@@ -125,8 +115,7 @@ tl::expected<std::vector<DiscoveredDevice>, std::string> parseProbeMatches(
     pugi::xml_document doc;
     // No DTD processing or entity expansion beyond the predefined ones: pugixml never loads
     // external entities, and parse_doctype is off.
-    const unsigned flags = pugi::parse_default & ~pugi::parse_doctype;
-    const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), flags);
+    const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), xml::kParseFlags);
     if (!parsed) {
         return tl::unexpected(
             fmt::format("not XML: {} at byte {}", parsed.description(), parsed.offset));

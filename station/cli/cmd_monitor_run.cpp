@@ -665,27 +665,61 @@ namespace {
 struct DiscoverOptions {
     double timeoutS = 3;
     std::string target = "239.255.255.250:3702";
+    bool streams = false;
+    std::string user;
+    bool passwordStdin = false;
 };
 
 int discover(const CliContext& ctx, const DiscoverOptions& o) {
     const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(o.timeoutS));
+    monitor::OnvifCredentials credentials{o.user, {}};
+    if (o.streams && !o.user.empty()) {
+        auto password = readPassword(tr("Camera password: "), o.passwordStdin);
+        if (!password) {
+            ctx.reportError(
+                station::Error{station::ErrorCode::BadInput, tr("no camera password was given")});
+            return kExitUsage;
+        }
+        credentials.password = *password;
+    }
     auto result = monitor::discover({timeout, o.target});
     if (!result) {
         ctx.reportError(station::Error{station::ErrorCode::BadInput, result.error()});
         return kExitUsage;
     }
+    // Stream URIs from each camera's Media service (ONVIF GetProfiles / GetStreamUri).
+    std::vector<tl::expected<std::vector<monitor::StreamProfile>, std::string>> streams;
+    for (const auto& d : result->devices) {
+        if (!o.streams || d.xaddrs.empty()) {
+            streams.emplace_back(std::vector<monitor::StreamProfile>{});
+            continue;
+        }
+        streams.push_back(monitor::readStreamProfiles(d.xaddrs.front(), credentials, timeout));
+    }
     if (ctx.json) {
         nlohmann::json devices = nlohmann::json::array();
-        for (const auto& d : result->devices) {
-            devices.push_back({{"endpoint", d.endpoint},
-                               {"xaddrs", d.xaddrs},
-                               {"types", d.types},
-                               {"scopes", d.scopes},
-                               {"name", d.name},
-                               {"hardware", d.hardware},
-                               {"location", d.location},
-                               {"from", d.from}});
+        for (std::size_t i = 0; i < result->devices.size(); ++i) {
+            const auto& d = result->devices[i];
+            nlohmann::json device = {{"endpoint", d.endpoint}, {"xaddrs", d.xaddrs},
+                                     {"types", d.types},       {"scopes", d.scopes},
+                                     {"name", d.name},         {"hardware", d.hardware},
+                                     {"location", d.location}, {"from", d.from}};
+            if (o.streams) {
+                nlohmann::json profiles = nlohmann::json::array();
+                for (const auto& p : streams[i].value_or(std::vector<monitor::StreamProfile>{})) {
+                    profiles.push_back({{"token", p.token},
+                                        {"name", p.name},
+                                        {"encoding", p.encoding},
+                                        {"width", p.width},
+                                        {"height", p.height},
+                                        {"uri", monitor::redactUrl(p.uri)}});
+                }
+                device["profiles"] = profiles;
+                device["error"] =
+                    streams[i] ? nlohmann::json(nullptr) : nlohmann::json(streams[i].error());
+            }
+            devices.push_back(std::move(device));
         }
         ctx.printJson({{"devices", devices}, {"bad_replies", result->badReplies}});
         return kExitOk;
@@ -703,6 +737,15 @@ int discover(const CliContext& ctx, const DiscoverOptions& o) {
         std::cout << '\n';
         for (const auto& x : d.xaddrs) {
             std::cout << "    " << x << '\n';
+        }
+        const auto& profiles = streams[static_cast<std::size_t>(&d - result->devices.data())];
+        if (!profiles) {
+            std::cout << "    " << trf("stream URIs not read: {}", profiles.error()) << '\n';
+            continue;
+        }
+        for (const auto& p : *profiles) {
+            std::cout << "    " << p.name << " " << p.encoding << " " << p.width << "x" << p.height
+                      << "  " << monitor::redactUrl(p.uri) << '\n';
         }
     }
     if (result->badReplies > 0) {
@@ -723,6 +766,11 @@ void registerMonitorDiscover(CLI::App* monitor, CliContext& ctx, int& exitCode) 
         ->check(CLI::Range(0.1, 60.0));
     cmd->add_option("--target", o->target,
                     tr("Send the probe to this IPv4 address:port instead of the multicast group"));
+    cmd->add_flag("--streams", o->streams,
+                  tr("Also read each camera's stream profiles and RTSP URIs (ONVIF Media)"));
+    cmd->add_option("--user", o->user, tr("Camera user for --streams (WS-Security digest)"));
+    cmd->add_flag("--password-stdin", o->passwordStdin,
+                  tr("Read the camera password from the first line of standard input"));
     cmd->callback([&ctx, &exitCode, o] { exitCode = discover(ctx, *o); });
 }
 

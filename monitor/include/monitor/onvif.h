@@ -51,3 +51,38 @@ tl::expected<DiscoveryResult, std::string> discover(const DiscoveryOptions& opti
                                                     const std::atomic<bool>* stop = nullptr);
 
 }  // namespace examguard::monitor
+
+namespace examguard::monitor {
+
+// ONVIF Media: a camera's stream profiles and their RTSP URIs, read over SOAP/HTTP from its
+// device service (GetCapabilities -> Media XAddr -> GetProfiles -> GetStreamUri), with a
+// WS-Security UsernameToken (password digest) when a user is given.
+struct StreamProfile {
+    std::string token;
+    std::string name;
+    std::string encoding;  // H264, H265, JPEG, ...
+    int width = 0;
+    int height = 0;
+    std::string uri;  // rtsp://...; empty when the camera refused
+};
+
+struct OnvifCredentials {
+    std::string user;  // empty: no WS-Security header
+    std::string password;
+};
+
+// The <Security> header: PasswordDigest = Base64(SHA-1(nonce + created + password)).
+std::string usernameTokenHeader(const OnvifCredentials& credentials, std::string_view nonce,
+                                std::string_view created);
+
+// Parsers of the three replies; a SOAP Fault is an error naming its reason.
+tl::expected<std::string, std::string> parseMediaXAddr(std::string_view xml);
+tl::expected<std::vector<StreamProfile>, std::string> parseProfiles(std::string_view xml);
+tl::expected<std::string, std::string> parseStreamUri(std::string_view xml);
+
+// The whole exchange with one camera's device service URL (http or https).
+tl::expected<std::vector<StreamProfile>, std::string> readStreamProfiles(
+    const std::string& deviceXAddr, const OnvifCredentials& credentials,
+    std::chrono::milliseconds timeout);
+
+}  // namespace examguard::monitor

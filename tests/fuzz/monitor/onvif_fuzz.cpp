@@ -1,6 +1,7 @@
-// libFuzzer target for WS-Discovery replies (`examguard monitor discover`): arbitrary bytes,
-// as any host on the LAN may send, go through parseProbeMatches. What parses must hold the
-// bounds the parser promises.
+// libFuzzer target for what cameras send `examguard monitor discover`: arbitrary bytes, as any
+// host on the LAN may send, go through the WS-Discovery ProbeMatches parser and the ONVIF Media
+// reply parsers (GetCapabilities, GetProfiles, GetStreamUri). What parses must hold the bounds
+// and schemes the parsers promise.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,7 +16,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     };
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto devices = examguard::monitor::parseProbeMatches(text);
+    using namespace examguard::monitor;
+    if (auto xaddr = parseMediaXAddr(text)) {
+        check(xaddr->rfind("http://", 0) == 0 || xaddr->rfind("https://", 0) == 0);
+    }
+    if (auto uri = parseStreamUri(text)) {
+        check(uri->rfind("rtsp://", 0) == 0 || uri->rfind("rtsps://", 0) == 0);
+    }
+    if (auto profiles = parseProfiles(text)) {
+        check(profiles->size() <= 32);
+        for (const auto& p : *profiles) {
+            check(!p.token.empty() && p.width >= 0 && p.height >= 0);
+        }
+    }
+    auto devices = parseProbeMatches(text);
     if (!devices) {
         check(!devices.error().empty());
         return 0;

@@ -401,6 +401,108 @@ class MonitorDiscover(unittest.TestCase):
         self.assertEqual(d["location"], "T1")
         self.assertEqual(d["from"], f"127.0.0.1:{port}")
 
+    def test_reads_stream_uris_with_a_password_digest(self):
+        """--streams: GetCapabilities, GetProfiles and GetStreamUri against a SOAP server on
+        loopback that checks the WS-Security digest (Base64(SHA-1(nonce + created +
+        password))) itself; a wrong password is the camera's NotAuthorized fault."""
+        import base64
+        import http.server
+        import re
+        import threading
+
+        password = "cam-pa55"
+        calls = []
+
+        class Camera(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                port = self.server.server_address[1]
+                authorised = False
+                m = re.search(r"<wsse:Username>([^<]*)</wsse:Username><wsse:Password[^>]*>"
+                              r"([^<]*)</wsse:Password><wsse:Nonce[^>]*>([^<]*)</wsse:Nonce>"
+                              r"<wsu:Created>([^<]*)</wsu:Created>", body)
+                if m:
+                    nonce = base64.b64decode(m.group(3))
+                    digest = base64.b64encode(hashlib.sha1(
+                        nonce + m.group(4).encode() + password.encode()).digest()).decode()
+                    authorised = m.group(1) == "admin" and m.group(2) == digest
+                if "GetCapabilities" in body:
+                    calls.append("GetCapabilities")
+                    answer = ("<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Media><tt:XAddr>"
+                              f"http://127.0.0.1:{port}/onvif/Media</tt:XAddr></tt:Media>"
+                              "</tds:Capabilities></tds:GetCapabilitiesResponse>")
+                elif not authorised:
+                    calls.append("refused")
+                    answer = ("<s:Fault><s:Code><s:Value>s:Sender</s:Value><s:Subcode><s:Value>"
+                              "ter:NotAuthorized</s:Value></s:Subcode></s:Code><s:Reason>"
+                              "<s:Text xml:lang='en'>Sender not Authorized</s:Text></s:Reason>"
+                              "</s:Fault>")
+                elif "GetProfiles" in body:
+                    calls.append("GetProfiles")
+                    answer = ("<trt:GetProfilesResponse><trt:Profiles token='main'><tt:Name>main"
+                              "</tt:Name><tt:VideoEncoderConfiguration><tt:Encoding>H264"
+                              "</tt:Encoding><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>"
+                              "1080</tt:Height></tt:Resolution></tt:VideoEncoderConfiguration>"
+                              "</trt:Profiles></trt:GetProfilesResponse>")
+                else:
+                    calls.append("GetStreamUri")
+                    token = re.search(r"<trt:ProfileToken>([^<]*)<", body).group(1)
+                    answer = ("<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>"
+                              f"rtsp://127.0.0.1:8554/{token}</tt:Uri></trt:MediaUri>"
+                              "</trt:GetStreamUriResponse>")
+                reply = ("<?xml version='1.0'?><s:Envelope xmlns:s='http://www.w3.org/2003/05/"
+                         "soap-envelope' xmlns:tds='d' xmlns:trt='m' xmlns:tt='t' xmlns:ter='e'>"
+                         f"<s:Body>{answer}</s:Body></s:Envelope>").encode()
+                self.send_response(400 if "Fault" in answer else 200)
+                self.send_header("Content-Type", "application/soap+xml")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Camera)
+        self.addCleanup(server.server_close)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        http_port = server.server_address[1]
+
+        for given, expect_uri in ((password, True), ("wrong", False)):
+            with self.subTest(password=given):
+                responder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                responder.bind(("127.0.0.1", 0))
+                port = responder.getsockname()[1]
+
+                def answer():
+                    data, sender = responder.recvfrom(65536)
+                    probe_id = re.search(r"<\w+:MessageID>([^<]+)<", data.decode()).group(1)
+                    responder.sendto(self.REPLY.format(relates=probe_id, uuid="cccc",
+                                                       port=http_port).encode(), sender)
+
+                thread = threading.Thread(target=answer)
+                thread.start()
+                p = subprocess.run([EXAMGUARD, "--json", "monitor", "discover", "--timeout", "1",
+                                    "--target", f"127.0.0.1:{port}", "--streams", "--user",
+                                    "admin", "--password-stdin"], input=given + "\n",
+                                   capture_output=True, text=True,
+                                   env=dict(os.environ, EXAMGUARD_LANG="en"), timeout=30)
+                thread.join(10)
+                responder.close()
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertNotIn(password, p.stdout + p.stderr)
+                d = json.loads(p.stdout)["devices"][0]
+                if expect_uri:
+                    self.assertIsNone(d["error"])
+                    self.assertEqual(d["profiles"], [{
+                        "token": "main", "name": "main", "encoding": "H264", "width": 1920,
+                        "height": 1080, "uri": "rtsp://127.0.0.1:8554/main"}])
+                else:
+                    self.assertEqual(d["profiles"], [])
+                    self.assertIn("NotAuthorized", d["error"])
+        self.assertEqual(calls, ["GetCapabilities", "GetProfiles", "GetStreamUri",
+                                 "GetCapabilities", "refused"])
+
     def test_bad_target_is_a_usage_error(self):
         p = subprocess.run([EXAMGUARD, "monitor", "discover", "--target", "camera.local"],
                            capture_output=True, text=True, timeout=30)
