@@ -354,6 +354,8 @@ struct Recorder::Impl {
             return end;
         }
         bool started = false;
+        const auto segmentUs = static_cast<std::int64_t>(config.segmentSeconds * 1e6);
+        std::int64_t retryAtUs = std::numeric_limits<std::int64_t>::min();
         WallTime wallBase;
         std::int64_t baseUs = 0;
         WallTime last;
@@ -417,9 +419,14 @@ struct Recorder::Impl {
                 if (due) {
                     finishSegment(t);
                 }
-                if (!writer) {
+                // After a write failure the next try is at the next segment boundary, so a
+                // full disk gives one error a segment, not one a keyframe.
+                if (!writer && us != AV_NOPTS_VALUE && us >= retryAtUs) {
                     openSegment(t, input);
                     segmentStartUs = us;
+                    if (!writer) {
+                        retryAtUs = us + segmentUs;
+                    }
                 }
             }
             if (!writer) {
@@ -442,7 +449,8 @@ struct Recorder::Impl {
                 });
             }
             if (auto written = writer->write(p, out); !written) {
-                writer.reset();  // removes the .part file; the next keyframe starts a new one
+                writer.reset();  // removes the .part file
+                retryAtUs = segmentStartUs + segmentUs;
                 reportWriteError(written.error());
             }
         }

@@ -2,10 +2,12 @@
 // second, B-frames): segment cuts, hashes, and interruption of a camera that never answers.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -223,6 +225,35 @@ TEST_F(RecorderTest, AnalysisTapGetsDecimatedBgrFramesAndTheRestAsSkipped) {
         EXPECT_GT(mean, 30);
         EXPECT_LT(mean, 225);
     }
+}
+
+// Writes that fail (here: a file-size limit, as a full disk would) are reported once a
+// segment, leave no .part file and no segment behind, and recording goes on.
+TEST_F(RecorderTest, FailingWritesAreReportedOnceASegmentAndLeaveNothingHalfWritten) {
+    std::vector<Segment> segments;
+    std::vector<std::string> errors;
+    RecorderConfig config{
+        .camera = "c", .url = kClip.string(), .outputDir = dir / "out", .segmentSeconds = 30};
+    rlimit previous{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &previous), 0);
+    const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = previous;
+    limit.rlim_cur = 400000;  // a 30 s segment of the clip is about 870 kB, the last 560 kB
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+    Recorder recorder(config, {.onSegment = [&](const Segment& s) { segments.push_back(s); },
+                               .onWriteError = [&](const std::string& e) { errors.push_back(e); }});
+    auto stats = recorder.run();
+    ::setrlimit(RLIMIT_FSIZE, &previous);
+    std::signal(SIGXFSZ, previousHandler);
+    ASSERT_TRUE(stats) << stats.error();
+    EXPECT_TRUE(segments.empty());
+    // 139.4 s in 30 s segments: tries at 0, 30, 60, 90 and 120 s, each failing past 400 kB.
+    EXPECT_EQ(errors.size(), 5u);
+    for (const auto& e : errors) {
+        EXPECT_NE(e.find((dir / "out").string()), std::string::npos) << e;
+        EXPECT_NE(e.find("File too large"), std::string::npos) << e;
+    }
+    EXPECT_EQ(std::distance(fs::directory_iterator(config.outputDir), fs::directory_iterator()), 0);
 }
 
 // A "camera" that accepts the connection and never answers: stop() must end run() promptly
