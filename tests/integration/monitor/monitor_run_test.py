@@ -23,12 +23,24 @@ import tempfile
 import time
 import unittest
 
+import jsonschema
+
 EXAMGUARD = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "examguard"
 SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
 DATA = sys.argv[3] if len(sys.argv) > 3 else os.path.join(SOURCE, "..", "shared", "data")
 CLIP = os.path.join(DATA, "video", "one-by-one-person-detection.mp4")
 CAMERA_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rtsp_camera.py")
 PASSWORD = "s3cretPa55"
+
+
+def load_schema(name):
+    with open(os.path.join(SOURCE, "schemas", "cli", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+RUN_SCHEMA = load_schema("monitor-run.schema.json")
+DISCOVER_SCHEMA = load_schema("monitor-discover.schema.json")
+ERROR_SCHEMA = load_schema("error.schema.json")
 SEGMENT_S = 5
 
 
@@ -185,6 +197,7 @@ url = "{url}"
         stderr = read_text(service_err)
         self.assertEqual(service.returncode, 0, stderr)
         summary = json.loads(out)
+        jsonschema.validate(summary, RUN_SCHEMA)
         self.assertEqual(summary["stopped_by"], "signal")
         self.assertEqual(summary["store_failures"], 0)
 
@@ -286,6 +299,7 @@ analysis = "t1-tamper.toml"
                             config], capture_output=True, text=True, env=self.env, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
         summary = json.loads(p.stdout)
+        jsonschema.validate(summary, RUN_SCHEMA)
         self.assertEqual(summary["stopped_by"], "end_of_input")
         camera = summary["cameras"][0]
         self.assertEqual(camera["segments"], 4)
@@ -321,6 +335,7 @@ url = "{CLIP}"
         p = subprocess.run([EXAMGUARD, "--db", self.db, "--json", "monitor", "run", "--config",
                             config], capture_output=True, text=True, env=self.env, timeout=60)
         self.assertEqual(p.returncode, 1, p.stderr)
+        jsonschema.validate(json.loads(p.stdout), ERROR_SCHEMA)
         self.assertIn("below the configured minimum", json.loads(p.stdout)["error"]["detail"])
         entries = self.query("SELECT payload FROM event_log WHERE kind = 'recording.disk_low'")
         self.assertEqual(len(entries), 1)
@@ -345,6 +360,7 @@ url = "{CLIP}"
                                     "--config", config], capture_output=True, text=True,
                                    env=self.env, timeout=60)
                 self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+                jsonschema.validate(json.loads(p.stdout), ERROR_SCHEMA)
                 self.assertIn(words, json.loads(p.stdout)["error"]["detail"])
 
 
@@ -391,6 +407,7 @@ class MonitorDiscover(unittest.TestCase):
         thread.join(10)
         self.assertEqual(p.returncode, 0, p.stderr)
         doc = json.loads(p.stdout)
+        jsonschema.validate(doc, DISCOVER_SCHEMA)
         self.assertIn("NetworkVideoTransmitter", probes[0])
         self.assertEqual(doc["bad_replies"], 1)
         self.assertEqual(len(doc["devices"]), 1)
@@ -491,6 +508,7 @@ class MonitorDiscover(unittest.TestCase):
                 responder.close()
                 self.assertEqual(p.returncode, 0, p.stderr)
                 self.assertNotIn(password, p.stdout + p.stderr)
+                jsonschema.validate(json.loads(p.stdout), DISCOVER_SCHEMA)
                 d = json.loads(p.stdout)["devices"][0]
                 if expect_uri:
                     self.assertIsNone(d["error"])
