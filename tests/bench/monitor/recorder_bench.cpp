@@ -4,6 +4,8 @@
 // `ffmpeg -i SRC -c copy -f segment -segment_time 60 OUT%03d.ts` (demux + mux + write).
 //
 // Usage: recorder_bench [RUNS] [VIDEO...]
+//        recorder_bench --rtsp URL SECONDS   (a live camera: CPU over SECONDS of real time,
+//                                             against ffmpeg -rtsp_transport tcp ... -c copy)
 // Without VIDEO, makes camera-like inputs from the real clip of ../shared/data/video: 720p and
 // 1080p, 25 fps, H.264 without B-frames, a keyframe every 2 s, 2 and 4 Mbit/s, 60 s encoded
 // and repeated by stream copy to 10 minutes (so ffmpeg's start-up is a small part of its time).
@@ -15,10 +17,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -84,8 +89,43 @@ double durationOf(const fs::path& video) {
 
 }  // namespace
 
+// A live RTSP source: the recorder for SECONDS of real time, then ffmpeg's stream copy of the
+// same source for as long; CPU per minute of video for both.
+int benchRtsp(const std::string& url, double seconds) {
+    const fs::path out = fs::temp_directory_path() / ("recorder-bench-" + std::to_string(getpid()));
+    Recorder recorder({.camera = "bench", .url = url, .outputDir = out, .segmentSeconds = 60}, {});
+    const double before = cpuSelf();
+    std::thread stopper([&] {
+        std::mutex m;
+        std::condition_variable never;
+        std::unique_lock lock(m);
+        never.wait_for(lock, std::chrono::duration<double>(seconds));  // the measured span
+        recorder.stop();
+    });
+    auto stats = recorder.run();
+    stopper.join();
+    const double ours = (cpuSelf() - before) * 60 / seconds;
+    fs::remove_all(out);
+    if (!stats || stats->packets == 0) {
+        std::fprintf(stderr, "%s: nothing recorded\n", url.c_str());
+        return 1;
+    }
+    const double theirs =
+        cpuOfChild({"ffmpeg", "-loglevel", "error", "-nostdin", "-rtsp_transport", "tcp", "-i", url,
+                    "-t", std::to_string(seconds), "-c", "copy", "-f", "null", "-"}) *
+        60 / seconds;
+    std::printf("recorder_bench --rtsp: %.0f s of live video, user+sys CPU seconds per minute\n",
+                seconds);
+    std::printf("recorder %.4f  ffmpeg copy %.4f  ratio %.2f  packets %lld\n", ours, theirs,
+                ours / theirs, static_cast<long long>(stats->packets));
+    return 0;
+}
+
 int main(int argc, char** argv) {
     spdlog::stderr_color_mt("monitor")->set_level(spdlog::level::warn);  // no line per run
+    if (argc == 4 && std::string(argv[1]) == "--rtsp") {
+        return benchRtsp(argv[2], std::max(1.0, std::atof(argv[3])));
+    }
     const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
     const fs::path work =
         fs::temp_directory_path() / ("recorder-bench-" + std::to_string(getpid()));
