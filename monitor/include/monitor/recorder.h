@@ -4,7 +4,7 @@
 // fixed-length MPEG-TS segments. A segment is cut on the first video keyframe at or after the
 // segment length, written as NAME.ts.part while its SHA-256 is computed from the bytes written,
 // fsynced, then renamed to NAME.ts and reported. A network source that drops is reconnected
-// with exponential backoff; the gap (last packet before, first packet after) is reported as
+// with exponential backoff; the gap (last packet before, first keyframe after) is reported as
 // signal lost. stop() interrupts any blocking read or connect through libavformat's interrupt
 // callback, so shutdown never waits on a dead camera.
 #include <chrono>
@@ -48,7 +48,7 @@ struct Segment {
 struct SignalGap {
     std::string camera;
     WallTime start;     // last packet before the drop (or when recording was started)
-    WallTime end;       // first packet after the reconnect (or when recording stopped)
+    WallTime end;       // first keyframe after the reconnect (or when recording stopped)
     bool open = false;  // recording stopped before the camera came back
 };
 
