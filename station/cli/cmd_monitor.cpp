@@ -16,6 +16,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "commands.h"
+#include "monitor_run.h"
 #include "station/camera_config.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
@@ -42,15 +43,8 @@ station::Error badInput(std::string detail) {
 }
 
 // Tamper and room events in one list, as printed.
-struct Event {
-    std::string kind;
+struct Event : AnalyserEvent {
     std::string camera;
-    std::string region;
-    double startS = 0;
-    double endS = 0;
-    double confidence = 0;
-    bool open = false;
-    std::vector<std::uint8_t> snapshotJpeg;
     std::string label;  // translated, for the text output
 };
 
@@ -142,21 +136,6 @@ std::string_view roomLabel(vision::scene::RoomEventKind kind) {
             return tr("head count differs from check-in");
     }
     return "?";
-}
-
-// Reads an image the settings name (reference views); errors name the file.
-station::Expected<cv::Mat> readReference(const std::filesystem::path& path) {
-    cv::Mat image;
-    try {
-        image = cv::imread(path.string(), cv::IMREAD_COLOR);
-    } catch (const cv::Exception& e) {
-        spdlog::debug("OpenCV: {}", e.what());
-    }
-    if (image.empty()) {
-        return tl::unexpected(
-            badInput(trf("{}: the reference image cannot be read", path.string())));
-    }
-    return image;
 }
 
 int analyze(const CliContext& ctx, const MonitorOptions& o) {
@@ -318,6 +297,21 @@ int analyze(const CliContext& ctx, const MonitorOptions& o) {
 
 }  // namespace
 
+// Reads an image the settings name (reference views); errors name the file.
+station::Expected<cv::Mat> readReference(const std::filesystem::path& path) {
+    cv::Mat image;
+    try {
+        image = cv::imread(path.string(), cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {
+        spdlog::debug("OpenCV: {}", e.what());
+    }
+    if (image.empty()) {
+        return tl::unexpected(
+            badInput(trf("{}: the reference image cannot be read", path.string())));
+    }
+    return image;
+}
+
 void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto* monitor = app.add_subcommand("monitor", tr("Cameras: tamper analysis of recordings"));
     monitor->require_subcommand(1);
@@ -336,6 +330,7 @@ void registerMonitorCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
                      tr("Candidates checked in, for the head count against occupied seats"))
         ->check(CLI::NonNegativeNumber);
     analyzeCmd->callback([&ctx, &exitCode, o] { exitCode = analyze(ctx, *o); });
+    registerMonitorRun(monitor, ctx, exitCode);
 }
 
 }  // namespace examguard::cli

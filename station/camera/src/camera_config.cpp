@@ -1,5 +1,6 @@
 #include "station/camera_config.h"
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -295,6 +296,166 @@ Expected<CameraConfig> loadCameraConfig(const std::filesystem::path& path) {
         return tl::unexpected(text.error());
     }
     return parseCameraConfig(*text, path.string());
+}
+
+namespace {
+
+constexpr std::size_t kMaxCameras = 256;
+constexpr std::size_t kMaxCodeBytes = 64;
+constexpr std::size_t kMaxUrlBytes = 2048;
+
+// A string at table.key: required or not, length-limited, no control characters.
+Expected<std::string> readText(const toml::table& table, std::string_view section,
+                               std::string_view key, std::string_view source,
+                               const toml::node& where, std::size_t maxBytes, bool required) {
+    const toml::node* node = table.get(key);
+    if (!node && !required) {
+        return std::string();
+    }
+    const auto text = node ? node->value<std::string>() : std::nullopt;
+    bool clean = text && !text->empty() && text->size() <= maxBytes;
+    for (char c : text.value_or("")) {
+        clean = clean && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+    }
+    if (!clean) {
+        return badInput(source, node ? node->source() : where.source(),
+                        fmt::format("[{}] {} must be a non-empty string of at most {} bytes "
+                                    "without control characters",
+                                    section, key, maxBytes));
+    }
+    return *text;
+}
+
+Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::string_view source,
+                                              const std::filesystem::path& recordings) {
+    const toml::table* table = node.as_table();
+    if (!table) {
+        return badInput(source, node.source(), "[[camera]] must be a table");
+    }
+    MonitoredCamera camera;
+    if (auto r =
+            readNumbers(*table, "camera", source, {{"segment_s", 2, 3600, &camera.segmentSeconds}},
+                        {"code", "room", "name", "url", "directory", "analysis"});
+        !r) {
+        return tl::unexpected(r.error());
+    }
+    auto code = readText(*table, "camera", "code", source, node, kMaxCodeBytes, true);
+    if (!code) {
+        return tl::unexpected(code.error());
+    }
+    for (char c : *code) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+            return badInput(source, table->get("code")->source(),
+                            fmt::format("[[camera]] code '{}' may hold only letters, digits, "
+                                        "'-', '_' and '.'",
+                                        *code));
+        }
+    }
+    if ((*code)[0] == '.') {
+        return badInput(source, table->get("code")->source(),
+                        "[[camera]] code must not start with '.'");
+    }
+    camera.code = *code;
+    auto room = readText(*table, "camera", "room", source, node, kMaxNameBytes, true);
+    auto name = readText(*table, "camera", "name", source, node, kMaxNameBytes, false);
+    auto url = readText(*table, "camera", "url", source, node, kMaxUrlBytes, true);
+    auto directory = readPath(*table, "camera", "directory", source);
+    auto analysis = readPath(*table, "camera", "analysis", source);
+    for (const auto* r : {&room, &name, &url}) {
+        if (!*r) {
+            return tl::unexpected(r->error());
+        }
+    }
+    if (!directory || !analysis) {
+        return tl::unexpected(!directory ? directory.error() : analysis.error());
+    }
+    camera.analysis = *analysis;
+    camera.room = *room;
+    camera.name = name->empty() ? camera.code : *name;
+    camera.url = *url;
+    camera.directory = directory->empty() ? recordings / camera.code : *directory;
+    return camera;
+}
+
+}  // namespace
+
+Expected<MonitorConfig> parseMonitorConfig(std::string_view text, std::string_view source) {
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        return badInput(source, e.source(), std::string(e.description()));
+    }
+    if (auto r = checkKeys(root, "", {"recording", "camera"}, source); !r) {
+        return tl::unexpected(r.error());
+    }
+    MonitorConfig config;
+    const toml::node* recording = root.get("recording");
+    if (!recording || !recording->is_table()) {
+        return badInput(source, recording ? recording->source() : root.source(),
+                        "[recording] must be a table naming the recordings directory");
+    }
+    const toml::table& r = *recording->as_table();
+    double years = config.retentionYears;
+    if (auto ok = readNumbers(r, "recording", source,
+                              {{"segment_s", 2, 3600, &config.segmentSeconds},
+                               {"min_free_mb", 0, 1e9, &config.minFreeMb},
+                               {"reconnect_max_s", 0.1, 3600, &config.reconnectMaxS},
+                               {"io_timeout_s", 0.5, 600, &config.ioTimeoutS},
+                               {"retention_years", 3, 100, &years}},
+                              {"directory"});
+        !ok) {
+        return tl::unexpected(ok.error());
+    }
+    if (years != std::floor(years)) {
+        return badInput(source, r.get("retention_years")->source(),
+                        "[recording] retention_years must be a whole number");
+    }
+    config.retentionYears = static_cast<int>(years);
+    auto directory = readPath(r, "recording", "directory", source);
+    if (!directory) {
+        return tl::unexpected(directory.error());
+    }
+    if (directory->empty()) {
+        return badInput(source, recording->source(), "[recording] directory is required");
+    }
+    config.directory = *directory;
+    const toml::node* cameras = root.get("camera");
+    const toml::array* list = cameras ? cameras->as_array() : nullptr;
+    if (!list || list->empty() || list->size() > kMaxCameras) {
+        return badInput(source, cameras ? cameras->source() : root.source(),
+                        fmt::format("[[camera]] must list 1 to {} cameras", kMaxCameras));
+    }
+    std::set<std::string> codes;
+    std::set<std::filesystem::path> directories;
+    for (const toml::node& node : *list) {
+        auto camera = readMonitoredCamera(node, source, config.directory);
+        if (!camera) {
+            return tl::unexpected(camera.error());
+        }
+        if (!codes.insert(camera->code).second) {
+            return badInput(source, node.source(),
+                            fmt::format("[[camera]] {} is listed twice", camera->code));
+        }
+        if (!directories.insert(camera->directory.lexically_normal()).second) {
+            return badInput(source, node.source(),
+                            fmt::format("[[camera]] {}: directory {} is another camera's",
+                                        camera->code, camera->directory.string()));
+        }
+        if (camera->segmentSeconds == 0) {
+            camera->segmentSeconds = config.segmentSeconds;
+        }
+        config.cameras.push_back(std::move(*camera));
+    }
+    return config;
+}
+
+Expected<MonitorConfig> loadMonitorConfig(const std::filesystem::path& path) {
+    auto text = readFileLimited(path, kMaxConfigBytes);
+    if (!text) {
+        return tl::unexpected(text.error());
+    }
+    return parseMonitorConfig(*text, path.string());
 }
 
 }  // namespace examguard::station

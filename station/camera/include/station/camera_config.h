@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "station/error.h"
 #include "vision/room_occupancy.h"
@@ -30,5 +31,30 @@ Expected<CameraConfig> parseCameraConfig(std::string_view text, std::string_view
 
 // Reads and parses a settings file (at most 256 KiB).
 Expected<CameraConfig> loadCameraConfig(const std::filesystem::path& path);
+
+// The camera service's settings (`examguard monitor run --config`): where recordings go and
+// the station's cameras. See docs/cameras.md.
+struct MonitoredCamera {
+    std::string code;  // letters, digits, '-', '_', '.'; names the files
+    std::string room;  // the room's code as filed with the period plan
+    std::string name;  // default: the code
+    std::string url;   // rtsp://... or a video file; may hold credentials: never shown as is
+    double segmentSeconds = 0;        // 0: the [recording] default
+    std::filesystem::path directory;  // default: <[recording] directory>/<code>
+    std::filesystem::path analysis;   // camera settings (parseCameraConfig); empty: none
+};
+
+struct MonitorConfig {
+    std::filesystem::path directory;  // [recording] directory (required)
+    double segmentSeconds = 60;
+    double minFreeMb = 1024;    // refuse to start / report below this
+    double reconnectMaxS = 30;  // backoff cap
+    double ioTimeoutS = 10;     // a stalled camera counts as dropped after this
+    int retentionYears = 3;     // segments of no known period (period classes keep >= 3)
+    std::vector<MonitoredCamera> cameras;
+};
+
+Expected<MonitorConfig> parseMonitorConfig(std::string_view text, std::string_view source);
+Expected<MonitorConfig> loadMonitorConfig(const std::filesystem::path& path);
 
 }  // namespace examguard::station
