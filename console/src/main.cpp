@@ -8,8 +8,11 @@
 #include <QStandardPaths>
 
 #include "console/call_display.h"
+#include "console/checkin_desk.h"
 #include "console/languages.h"
+#include "console/login_dialog.h"
 #include "console/main_window.h"
+#include "console/station_thread.h"
 
 using namespace examguard;
 
@@ -54,7 +57,13 @@ int main(int argc, char** argv) {
     const QCommandLineOption sittingOption("sitting", "Sitting to show", "ID");
     const QCommandLineOption callOption("call-display",
                                         "Also open the waiting-room display full screen");
-    parser.addOptions({dbOption, langOption, demoOption, sittingOption, callOption});
+    const QCommandLineOption cameraOption(
+        "camera", "Desk camera: /dev/videoN, rtsp:// address or a recorded file", "SOURCE");
+    const QCommandLineOption challengeOption(
+        "challenge", "Liveness challenge: random (default), none, or steps like blink,left",
+        "STEPS", "random");
+    parser.addOptions({dbOption, langOption, demoOption, sittingOption, callOption, cameraOption,
+                       challengeOption});
     parser.process(app);
     if (!console::installLanguage(app, parser.value(langOption))) {
         qCritical("examguard-console: unknown language '%s' (zh_CN or en)",
@@ -70,16 +79,39 @@ int main(int argc, char** argv) {
             return 3;
         }
     }
-    auto station = station::Station::open(
-        {.databasePath = db.isEmpty() ? station::Station::defaultDatabasePath()
-                                      : std::filesystem::path(db.toStdString())});
+    const station::StationOptions options{
+        .databasePath = db.isEmpty() ? station::Station::defaultDatabasePath()
+                                     : std::filesystem::path(db.toStdString())};
+    auto station = station::Station::open(options);
     if (!station) {
         QMessageBox::critical(nullptr, QObject::tr("ExamGuard"),
                               QObject::tr("The station database cannot be opened: %1")
                                   .arg(QString::fromStdString(station.error().detail)));
         return 3;
     }
-    console::MainWindow window(*station);
+    // The demo station holds sample data only and its one account's password was shown once
+    // on the terminal that made it: it opens without a login. A real station always asks.
+    console::Session session;
+    if (parser.isSet(demoOption)) {
+        session.login = QStringLiteral("demo");
+        session.role = station::Role::Admin;
+        session.demo = true;
+    } else {
+        console::StationThread loginThread(options);
+        console::LoginDialog login(loginThread);
+        if (login.exec() != QDialog::Accepted) {
+            return 1;
+        }
+        session = login.session();
+    }
+    console::MainWindow window(*station, options, session);
+    if (!window.desk()->setChallenge(parser.value(challengeOption))) {
+        qCritical("examguard-console: --challenge must be random, none or steps like blink,left");
+        return 2;
+    }
+    if (parser.isSet(cameraOption)) {
+        window.desk()->setLiveSource(parser.value(cameraOption));
+    }
     if (parser.isSet(sittingOption)) {
         window.selectSitting(parser.value(sittingOption).toLongLong());
     }

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -12,14 +13,23 @@
 
 #include "console/archive_viewer.h"
 #include "console/call_display.h"
+#include "console/camera_wall.h"
+#include "console/checkin_desk.h"
+#include "console/close_sitting.h"
+#include "console/lan_panel.h"
 #include "console/seat_map.h"
 #include "console/seat_model.h"
+#include "console/station_thread.h"
+#include "console/timeline.h"
 
 namespace examguard::console {
 
 using station::SeatState;
 
 namespace {
+
+constexpr int kPeriodCodeRole = Qt::UserRole + 1;
+constexpr int kPeriodIdRole = Qt::UserRole + 2;
 
 QString subjectText(const std::string& subject, const std::string& round) {
     const QString s = subject == "theory" ? MainWindow::tr("Theory") : MainWindow::tr("Practical");
@@ -36,17 +46,31 @@ QString localTime(const std::string& isoUtc) {
 
 }  // namespace
 
-MainWindow::MainWindow(station::Station& station, QWidget* parent)
+MainWindow::MainWindow(station::Station& station, const station::StationOptions& options,
+                       Session session, QWidget* parent)
     : QMainWindow(parent),
       m_station(station),
+      m_session(std::move(session)),
+      m_worker(new StationThread(options, this)),
       m_seats(new SeatModel(this)),
       m_sitting(new QComboBox(this)),
       m_summary(new QLabel(this)),
       m_tabs(new QTabWidget(this)),
       m_map(new SeatMap(m_seats, this)),
       m_archive(new ArchiveViewer(this)),
+      m_desk(new CheckinDesk(*m_worker, m_seats, this)),
+      m_cameras(new CameraWall(*m_worker, m_session.login, this)),
+      m_timeline(new Timeline(*m_worker, this)),
+      m_lan(new LanPanel(*m_worker, this)),
+      m_close(new CloseSitting(*m_worker, this)),
       m_timer(new QTimer(this)) {
-    setWindowTitle(tr("ExamGuard monitor desk"));
+    setWindowTitle(m_session.demo ? tr("ExamGuard monitor desk — DEMO (sample data)")
+                                  : tr("ExamGuard monitor desk — %1").arg(m_session.login));
+    m_desk->setSession(m_session);
+    m_lan->setActor(m_session.login);
+    m_close->setActor(m_session.login);
+    m_close->setArchiveDirectory(
+        QString::fromStdString(options.databasePath.parent_path().string()));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     auto* top = new QHBoxLayout;
@@ -59,28 +83,83 @@ MainWindow::MainWindow(station::Station& station, QWidget* parent)
     auto* seatLayout = new QVBoxLayout(seatPage);
     seatLayout->addWidget(m_summary);
     seatLayout->addWidget(m_map, 1);
+    m_tabs->addTab(m_desk, tr("Check-in desk"));
     m_tabs->addTab(seatPage, tr("Seat map"));
+    m_tabs->addTab(m_cameras, tr("Cameras"));
+    m_tabs->addTab(m_timeline, tr("Timeline"));
+    m_tabs->addTab(m_lan, tr("LAN"));
+    m_tabs->addTab(m_close, tr("Close and seal"));
     m_tabs->addTab(m_archive, tr("Archives"));
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    applyRole();
 
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Waiting-room display"), QKeySequence(Qt::Key_F8), this,
                     [this] { openCallDisplay(); });
-    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refresh);
+    view->addAction(tr("Desk &camera…"), this, &MainWindow::chooseDeskCamera);
+    // Not QKeySequence::Refresh: on Linux that is F5, which the check-in desk owns; an
+    // ambiguous shortcut fires neither.
+    view->addAction(tr("&Refresh"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::refresh);
 
+    connect(m_desk, &CheckinDesk::checkedIn, this, &MainWindow::refresh);
+    connect(m_desk, &CheckinDesk::overridden, this, &MainWindow::refresh);
+    connect(m_lan, &LanPanel::auditFinished, this, &MainWindow::refresh);
+    connect(m_close, &CloseSitting::sealed, this, &MainWindow::refresh);
+    connect(m_close, &CloseSitting::scoresImported, this, &MainWindow::refresh);
     loadSittings();
     connect(m_sitting, &QComboBox::currentIndexChanged, this, &MainWindow::refresh);
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
     m_timer->start(2000);
     refresh();
-    resize(1100, 720);
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() {
+    // Results of jobs still queued must not reach widgets being destroyed.
+    m_worker->stop();
+}
+
+void MainWindow::applyRole() {
+    using station::Role;
+    const Role role = m_session.role;
+    const bool admin = role == Role::Admin;
+    const auto show = [this](QWidget* page, bool visible) {
+        m_tabs->setTabVisible(m_tabs->indexOf(page), visible);
+    };
+    // An inspector reviews; a LAN administrator audits; a proctor runs the room.
+    show(m_desk, admin || role == Role::Proctor);
+    show(m_close, admin || role == Role::Proctor);
+    show(m_lan, admin || role == Role::Proctor || role == Role::Sysadmin);
+    show(m_cameras, admin || role == Role::Proctor);
+    show(m_timeline, true);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->isTabVisible(i)) {
+            m_tabs->setCurrentIndex(i);
+            break;
+        }
+    }
+}
+
+std::int64_t MainWindow::currentSitting() const {
+    return m_sitting->currentIndex() < 0 ? 0 : m_sitting->currentData().toLongLong();
+}
+
+void MainWindow::chooseDeskCamera() {
+    bool ok = false;
+    const QString source = QInputDialog::getText(
+        this, tr("Desk camera"), tr("Camera device, rtsp:// address or recorded file:"),
+        QLineEdit::Normal,
+        m_desk->feed() != nullptr ? m_desk->feed()->source() : QStringLiteral("/dev/video0"), &ok);
+    if (ok) {
+        m_desk->setLiveSource(source.trimmed());
+    }
 }
 
 void MainWindow::loadSittings() {
     auto stmt = m_station.db().prepare(
-        "SELECT st.id, p.code, st.subject, st.round, r.name, st.planned_start FROM sitting st JOIN "
-        "period p ON p.id = st.period_id JOIN room r ON r.id = st.room_id ORDER BY "
+        "SELECT st.id, p.code, st.subject, st.round, r.name, st.planned_start, p.id FROM sitting "
+        "st JOIN period p ON p.id = st.period_id JOIN room r ON r.id = st.room_id ORDER BY "
         "st.planned_start");
     if (!stmt) {
         statusBar()->showMessage(QString::fromStdString(stmt.error().detail));
@@ -93,6 +172,10 @@ void MainWindow::loadSittings() {
                      subjectText(row.columnText(2), row.columnText(3)),
                      QString::fromStdString(row.columnText(4)), localTime(row.columnText(5))),
             QVariant::fromValue<qlonglong>(row.columnInt(0)));
+        m_sitting->setItemData(m_sitting->count() - 1, QString::fromStdString(row.columnText(1)),
+                               kPeriodCodeRole);
+        m_sitting->setItemData(m_sitting->count() - 1,
+                               QVariant::fromValue<qlonglong>(row.columnInt(6)), kPeriodIdRole);
     });
 }
 
@@ -111,8 +194,17 @@ void MainWindow::refresh() {
         m_summary->setText(tr("No sitting: import an exam period first."));
         return;
     }
-    auto seats = station::seatStatuses(m_station.db(), m_sitting->currentData().toLongLong(),
-                                       m_station.clock().now());
+    const std::int64_t sitting = currentSitting();
+    m_desk->setSitting(sitting);
+    m_cameras->setSitting(sitting);
+    m_timeline->setSitting(sitting);
+    m_timeline->refresh();
+    m_lan->setPeriod(m_sitting->currentData(kPeriodIdRole).toLongLong());
+    if (m_tabs->currentWidget() == m_lan && !m_lan->auditing()) {
+        m_lan->refresh();
+    }
+    m_close->setSitting(sitting, m_sitting->currentData(kPeriodCodeRole).toString());
+    auto seats = station::seatStatuses(m_station.db(), sitting, m_station.clock().now());
     if (!seats) {
         statusBar()->showMessage(
             tr("Cannot read the seats: %1").arg(QString::fromStdString(seats.error().detail)));

@@ -12,10 +12,10 @@
 #include "agent/report.h"
 #include "agent/report_import.h"
 #include "commands.h"
-#include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
+#include "station/lan_store.h"
 #include "station/period_import.h"
 
 namespace examguard::cli {

@@ -10,6 +10,7 @@
 #include "archive/retention.h"
 #include "archive/seal.h"
 #include "archive/signing.h"
+#include "archive/timestamp.h"
 #include "archive/verify.h"
 #include "commands.h"
 #include "report_pdf.h"
@@ -176,28 +177,6 @@ std::string translateWarning(const std::string& warning) {
     return warning;
 }
 
-// Posts a time-stamp query to an RFC 3161 authority over HTTP(S) and returns its reply.
-archive::SealOptions::Timestamper timestamperFor(const std::string& url) {
-    return [url](const std::vector<unsigned char>& query)
-               -> station::Expected<std::vector<unsigned char>> {
-        station::platform::CurlTransport transport;
-        auto reply =
-            transport.post(url, {{"Content-Type", "application/timestamp-query"}},
-                           std::string(query.begin(), query.end()), std::chrono::seconds(30));
-        if (!reply) {
-            return station::fail(
-                station::ErrorCode::Io,
-                fmt::format("time-stamping authority {}: {}", url, reply.error().detail));
-        }
-        if (reply->status != 200) {
-            return station::fail(
-                station::ErrorCode::Io,
-                fmt::format("time-stamping authority {} answered HTTP {}", url, reply->status));
-        }
-        return std::vector<unsigned char>(reply->body.begin(), reply->body.end());
-    };
-}
-
 int archiveSeal(const CliContext& ctx, archive::SealOptions options, const std::string& authority,
                 bool includeRecordings, const std::string& tsa, bool noTimestamp) {
     auto config = ctx.loadConfig();
@@ -212,7 +191,7 @@ int archiveSeal(const CliContext& ctx, archive::SealOptions options, const std::
             std::cerr << trf("--tsa must be an http:// or https:// URL, not '{}'.", tsaUrl) << '\n';
             return kExitUsage;
         }
-        options.timestamper = timestamperFor(tsaUrl);
+        options.timestamper = archive::httpTimestamper(tsaUrl);
     }
     const fs::path authorityPath =
         !authority.empty() ? fs::path(authority) : config->archive.authorityCertificate;

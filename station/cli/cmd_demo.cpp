@@ -11,10 +11,10 @@
 #include "archive/verify.h"
 #include "commands.h"
 #include "demo_checkins.h"
-#include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
+#include "station/lan_store.h"
 #include "station/period_import.h"
 #include "station/users.h"
 
@@ -210,7 +210,8 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
     const nlohmann::json auditJson = netaudit::toJson(*report);
     if (auto stored = storeFindings(*station, s.periodId, *report,
                                     station::sha256Hex(auditJson.dump(
-                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)));
+                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)),
+                                    cliActor());
         !stored) {
         return ctx.reportError(stored.error());
     }

@@ -8,9 +8,9 @@
 
 #include "commands.h"
 #include "netaudit/audit.h"
-#include "netaudit_glue.h"
 #include "station/crypto.h"
 #include "station/i18n.h"
+#include "station/lan_store.h"
 #include "station/period_import.h"
 
 namespace examguard::cli {
@@ -57,13 +57,6 @@ station::ErrorCode toStationCode(na::ErrorCode code) {
         default:
             return station::ErrorCode::Io;
     }
-}
-
-std::string formatTime(std::int64_t us) {
-    if (us <= 0) {
-        return "";
-    }
-    return station::formatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(us)));
 }
 
 std::string csvField(const std::string& s) {
@@ -117,8 +110,8 @@ void printCsv(const na::AuditReport& report) {
     for (const auto& f : report.findings) {
         std::cout << fmt::format("{},{},{},{},{},{},{},{}\n", na::findingKindName(f.kind),
                                  f.ip ? f.ip->toString() : "", f.mac ? f.mac->toString() : "",
-                                 f.app.value_or(""), f.packet, formatTime(f.firstSeenUs),
-                                 formatTime(f.lastSeenUs), csvField(f.evidence));
+                                 f.app.value_or(""), f.packet, station::captureTime(f.firstSeenUs),
+                                 station::captureTime(f.lastSeenUs), csvField(f.evidence));
     }
 }
 
@@ -185,7 +178,7 @@ int runAudit(const CliContext& ctx, const NetauditOptions& o, bool live) {
         // Names and evidence come from packets and may be invalid UTF-8.
         const std::string sha =
             station::sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        auto seq = storeFindings(*station, *periodId, *report, sha);
+        auto seq = storeFindings(*station, *periodId, *report, sha, cliActor());
         if (!seq) {
             return ctx.reportError(seq.error());
         }
@@ -220,97 +213,6 @@ void addCommon(CLI::App* cmd, NetauditOptions& o) {
 }
 
 }  // namespace
-
-station::Expected<std::vector<na::RegistryEntry>> registryOfPeriod(station::Station& station,
-                                                                   std::int64_t periodId) {
-    auto stmt = station.db().prepare(
-        "SELECT m.seat, coalesce(m.hostname, ''), m.mac, m.ip FROM machine m JOIN room r ON r.id "
-        "= m.room_id JOIN period p ON p.site_id = r.site_id WHERE p.id = ? ORDER BY m.id");
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bind(1, periodId);
-    std::vector<na::RegistryEntry> entries;
-    std::optional<std::string> bad;
-    auto done = stmt->forEachRow([&](station::Statement& row) {
-        auto mac = na::MacAddress::parse(row.columnText(2));
-        auto ip = na::IpAddress::parse(row.columnText(3));
-        if (!mac || !ip) {
-            bad = row.columnText(0);
-            return;
-        }
-        entries.push_back({row.columnText(0), row.columnText(1), *mac, *ip});
-    });
-    if (!done) {
-        return tl::unexpected(done.error());
-    }
-    if (bad) {
-        return station::fail(station::ErrorCode::Invalid,
-                             fmt::format("the filed machine at seat {} has no valid MAC/IP", *bad));
-    }
-    return entries;
-}
-
-station::Expected<std::int64_t> storeFindings(station::Station& station, std::int64_t periodId,
-                                              const na::AuditReport& report,
-                                              const std::string& reportSha256) {
-    auto txn = station::Transaction::begin(station.db());
-    if (!txn) {
-        return tl::unexpected(txn.error());
-    }
-    std::map<std::string, std::string> seatOfMac;
-    for (const auto& h : report.hosts) {
-        if (h.seat) {
-            seatOfMac[h.mac.toString()] = *h.seat;
-        }
-    }
-    std::map<std::string, int> byKind;
-    for (const auto& f : report.findings) {
-        auto insert = station.db().prepare(
-            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
-            "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!insert) {
-            return tl::unexpected(insert.error());
-        }
-        const std::optional<std::string> mac =
-            f.mac ? std::optional(f.mac->toString()) : std::nullopt;
-        std::optional<std::string> seat;
-        if (mac && seatOfMac.count(*mac)) {
-            seat = seatOfMac[*mac];
-        }
-        const std::string first = formatTime(f.firstSeenUs);
-        insert->bind(1, periodId)
-            .bind(2, std::string(report.active ? "lan_active" : "lan_passive"))
-            .bind(3, std::string(na::findingKindName(f.kind)))
-            .bind(4, f.app)
-            .bind(5, f.ip ? std::optional(f.ip->toString()) : std::nullopt)
-            .bind(6, mac)
-            .bind(7, seat)
-            .bind(8, f.evidence)
-            .bind(9, first.empty() ? station::formatUtc(station.clock().now()) : first)
-            .bind(10, f.lastSeenUs > 0 ? formatTime(f.lastSeenUs)
-                                       : station::formatUtc(station.clock().now()));
-        if (auto r = insert->run(); !r) {
-            return tl::unexpected(r.error());
-        }
-        ++byKind[std::string(na::findingKindName(f.kind))];
-    }
-    auto logged = station.log().append({cliActor(),
-                                        "netaudit.audit",
-                                        periodId,
-                                        {{"source", report.source},
-                                         {"packets", report.packets},
-                                         {"hosts", report.hosts.size()},
-                                         {"findings", byKind},
-                                         {"report_sha256", reportSha256}}});
-    if (!logged) {
-        return tl::unexpected(logged.error());
-    }
-    if (auto r = txn->commit(); !r) {
-        return tl::unexpected(r.error());
-    }
-    return logged->seq;
-}
 
 void registerNetauditCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto* netaudit = app.add_subcommand(

@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+#include "console/session.h"
 #include "station/station.h"
 
 class QComboBox;
@@ -12,7 +13,13 @@ class QTimer;
 namespace examguard::console {
 
 class ArchiveViewer;
+class CameraWall;
 class CallDisplay;
+class CheckinDesk;
+class CloseSitting;
+class LanPanel;
+class StationThread;
+class Timeline;
 class SeatMap;
 class SeatModel;
 
@@ -21,7 +28,11 @@ class SeatModel;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(station::Station& station, QWidget* parent = nullptr);
+    // `station` serves the GUI thread's small reads; `options` opens the station thread's own
+    // connection for the long work.
+    MainWindow(station::Station& station, const station::StationOptions& options, Session session,
+               QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     // Re-reads the seat states of the chosen sitting (also every few seconds on a timer).
     void refresh();
@@ -29,19 +40,35 @@ public:
     SeatModel* seatModel() const { return m_seats; }
     QTabWidget* tabs() const { return m_tabs; }
     ArchiveViewer* archiveViewer() const { return m_archive; }
+    CheckinDesk* desk() const { return m_desk; }
+    Timeline* timeline() const { return m_timeline; }
+    CameraWall* cameraWall() const { return m_cameras; }
+    LanPanel* lanPanel() const { return m_lan; }
+    CloseSitting* closeSitting() const { return m_close; }
+    StationThread& worker() const { return *m_worker; }
+    std::int64_t currentSitting() const;
+    void chooseDeskCamera();
     CallDisplay* openCallDisplay();
     QString summaryText() const;
 
 private:
     void loadSittings();
+    void applyRole();
 
     station::Station& m_station;
+    Session m_session;
+    StationThread* m_worker;
     SeatModel* m_seats;
     QComboBox* m_sitting;
     QLabel* m_summary;
     QTabWidget* m_tabs;
     SeatMap* m_map;
     ArchiveViewer* m_archive;
+    CheckinDesk* m_desk;
+    CameraWall* m_cameras;
+    Timeline* m_timeline;
+    LanPanel* m_lan;
+    CloseSitting* m_close;
     CallDisplay* m_call = nullptr;
     QTimer* m_timer;
 };

@@ -431,6 +431,17 @@ nlohmann::json scoreSummary(const PeriodRecords& r) {
 }
 
 Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& options) {
+    // Progress for the console's bar, and the point between steps where a cancel is honoured
+    // (the ZIP is written to a .partial file that is removed unless committed).
+    const auto step = [&options](int percent, const char* stage) -> Expected<void> {
+        if (options.cancelled && options.cancelled()) {
+            return fail(ErrorCode::Invalid, "sealing was cancelled; no archive was written");
+        }
+        if (options.progress) {
+            options.progress(percent, stage);
+        }
+        return {};
+    };
     auto& db = station.db();
     auto found = station::findPeriod(db, options.periodCode);
     if (!found) {
@@ -441,6 +452,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     if (!signer) {
         return tl::unexpected(signer.error());
     }
+    if (auto r = step(0, "records"); !r) {
+        return tl::unexpected(r.error());
+    }
     auto records = loadRecords(db, periodId);
     if (!records) {
         return tl::unexpected(records.error());
@@ -448,6 +462,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     if (records->sittings.empty()) {
         return fail(ErrorCode::Invalid,
                     fmt::format("period {} has no sittings to archive", options.periodCode));
+    }
+    if (auto r = step(10, "log"); !r) {
+        return tl::unexpected(r.error());
     }
     SealResult result;
     auto verification = station.log().verify();
@@ -511,6 +528,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     payload.emplace_back("data/event-log.jsonl", *logText);
 
     if (!options.authorityCertificatePem.empty()) {
+        if (auto r = step(30, "personal_data"); !r) {
+            return tl::unexpected(r.error());
+        }
         auto personal = personalData(station, periodId, records->cameraEvents);
         if (!personal) {
             return tl::unexpected(personal.error());
@@ -595,7 +615,16 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     }
     std::vector<ManifestEntry> manifest;
     std::uint64_t payloadBytes = 0;
+    const std::size_t members = payload.size() + videoFiles.size();
+    std::size_t written = 0;
+    const auto memberStep = [&]() {
+        return step(40 + static_cast<int>(45 * written++ / std::max<std::size_t>(members, 1)),
+                    "members");
+    };
     for (const auto& [name, content] : payload) {
+        if (auto r = memberStep(); !r) {
+            return tl::unexpected(r.error());
+        }
         auto hash = writer->add(name, content);
         if (!hash) {
             return tl::unexpected(hash.error());
@@ -604,6 +633,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
         payloadBytes += content.size();
     }
     for (const auto& [member, source] : videoFiles) {
+        if (auto r = memberStep(); !r) {
+            return tl::unexpected(r.error());
+        }
         auto hash = writer->addFile(member, source);
         if (!hash) {
             return tl::unexpected(hash.error());
@@ -659,6 +691,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
         tagManifest.push_back({*hash, name});
     }
     const std::string tagManifestText = formatManifest(tagManifest);
+    if (auto r = step(88, "signature"); !r) {
+        return tl::unexpected(r.error());
+    }
     auto signature = signer->signDetached(std::span(
         reinterpret_cast<const unsigned char*>(tagManifestText.data()), tagManifestText.size()));
     if (!signature) {
@@ -690,6 +725,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
             return tl::unexpected(hash.error());
         }
     }
+    if (auto r = step(94, options.timestamper ? "timestamp" : "signature"); !r) {
+        return tl::unexpected(r.error());
+    }
     auto bytes = writer->commit([&](const std::string& digest, std::uint64_t length) {
         const auto content = containerSealContent(digest, length);
         return signer->signRaw(
@@ -719,6 +757,9 @@ Expected<SealResult> sealPeriod(station::Station& station, const SealOptions& op
     if (!logged) {
         result.warnings.push_back("the archive was written but its log entry failed: " +
                                   logged.error().detail);
+    }
+    if (options.progress) {
+        options.progress(100, "sealed");
     }
     return result;
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "openssl_util.h"
+#include "station/platform/platform_client.h"
 
 namespace examguard::archive {
 
@@ -249,6 +250,28 @@ TimestampCheck checkTimestamp(std::span<const unsigned char> cmsDer, std::string
     check.trusted = true;
     check.error.clear();
     return check;
+}
+
+// Posts a time-stamp query to an RFC 3161 authority over HTTP(S) and returns its reply.
+SealOptions::Timestamper httpTimestamper(const std::string& url) {
+    return [url](const std::vector<unsigned char>& query)
+               -> station::Expected<std::vector<unsigned char>> {
+        station::platform::CurlTransport transport;
+        auto reply =
+            transport.post(url, {{"Content-Type", "application/timestamp-query"}},
+                           std::string(query.begin(), query.end()), std::chrono::seconds(30));
+        if (!reply) {
+            return station::fail(
+                station::ErrorCode::Io,
+                fmt::format("time-stamping authority {}: {}", url, reply.error().detail));
+        }
+        if (reply->status != 200) {
+            return station::fail(
+                station::ErrorCode::Io,
+                fmt::format("time-stamping authority {} answered HTTP {}", url, reply->status));
+        }
+        return std::vector<unsigned char>(reply->body.begin(), reply->body.end());
+    };
 }
 
 }  // namespace examguard::archive

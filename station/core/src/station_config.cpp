@@ -69,7 +69,9 @@ Expected<StationConfig> parseStationConfig(std::string_view text, std::string_vi
         return tl::unexpected(configError(source, e.source(), std::string(e.description())));
     }
     StationConfig config;
-    if (auto r = checkKeys(root, "", {"checkin", "id_card", "platform", "archive"}, source); !r) {
+    if (auto r =
+            checkKeys(root, "", {"checkin", "id_card", "cameras", "platform", "archive"}, source);
+        !r) {
         return tl::unexpected(r.error());
     }
     auto section = [&](std::string_view name) -> Expected<const toml::table*> {
@@ -113,6 +115,17 @@ Expected<StationConfig> parseStationConfig(std::string_view text, std::string_vi
     } else if (*t) {
         for (auto r : {checkKeys(**t, "id_card", {"drop_folder"}, source),
                        read(**t, "id_card", "drop_folder", source, config.idCard.dropFolder)}) {
+            if (!r) {
+                return tl::unexpected(r.error());
+            }
+        }
+    }
+    if (auto t = section("cameras"); !t) {
+        return tl::unexpected(t.error());
+    } else if (*t) {
+        for (auto r :
+             {checkKeys(**t, "cameras", {"monitor_config"}, source),
+              read(**t, "cameras", "monitor_config", source, config.cameras.monitorConfig)}) {
             if (!r) {
                 return tl::unexpected(r.error());
             }

@@ -19,7 +19,8 @@
 #include "console/languages.h"
 #include "console/main_window.h"
 #include "console/seat_model.h"
-#include "station/period_import.h"
+#include "console/session.h"
+#include "console_fixture.h"
 
 namespace examguard::console {
 namespace {
@@ -42,71 +43,6 @@ private:
     std::unique_ptr<QApplication> m_app;
 };
 const auto* const kQt = ::testing::AddGlobalTestEnvironment(new QtEnvironment);
-
-QApplication& app() {
-    return *qobject_cast<QApplication*>(QCoreApplication::instance());
-}
-
-// A ready station: the demo period imported; the theory main sitting has one candidate passed,
-// one refused, one passed by override, one awaiting review.
-class ConsoleTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        m_dir = fs::temp_directory_path() /
-                ("console-test-" + std::to_string(QCoreApplication::applicationPid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-        auto s = station::Station::open({.databasePath = m_dir / "station.db",
-                                         .durability = station::Durability::Normal,
-                                         .clock = &m_clock});
-        ASSERT_TRUE(s) << s.error().detail;
-        m_station.emplace(std::move(*s));
-        station::ImportOptions options;
-        options.file = fs::path(EXAMGUARD_SOURCE_DIR) / "schemas/examples/demo-period/plan.json";
-        auto r = station::importPeriod(*m_station, options);
-        ASSERT_TRUE(r && r->summary);
-        auto sitting = m_station->db().prepare(
-            "SELECT id FROM sitting WHERE subject = 'theory' AND round = 'main'");
-        ASSERT_TRUE(*sitting->step());
-        m_sitting = sitting->columnInt(0);
-        attempt("A01", "pass");
-        attempt("A02", "refuse");
-        attempt("A03", "refuse", "pass");
-        attempt("A04", "review");
-    }
-    void TearDown() override {
-        m_station.reset();
-        fs::remove_all(m_dir);
-    }
-
-    void attempt(const std::string& seat, const char* decision, const char* override = nullptr) {
-        auto stmt = m_station->db().prepare(
-            "INSERT INTO checkin (sitting_id, candidate_id, id_number_masked, attempted_at, "
-            "decision, reason, liveness, override_decision, override_reason) SELECT ?, "
-            "e.candidate_id, c.id_number_masked, '2026-11-25T00:40:00.000Z', ?, 'face_match', "
-            "'live', ?, ? FROM enrollment e JOIN candidate c ON c.id = e.candidate_id WHERE "
-            "e.seat = ?");
-        stmt->bind(1, m_sitting)
-            .bind(2, std::string(decision))
-            .bind(3, override ? std::optional<std::string>(override) : std::nullopt)
-            .bind(4,
-                  override ? std::optional<std::string>("ID photo is 12 years old") : std::nullopt)
-            .bind(5, seat);
-        ASSERT_TRUE(stmt->run());
-    }
-
-    static void screenshot(QWidget& w, const QString& name) {
-        const QString dir = QStringLiteral(EXAMGUARD_BINARY_DIR "/console-screenshots");
-        QDir().mkpath(dir);
-        ASSERT_TRUE(w.grab().save(dir + "/" + name + ".png")) << name.toStdString();
-    }
-
-    fs::path m_dir;
-    station::ManualClock m_clock{std::chrono::sys_days(std::chrono::year(2026) / 11 / 25)};
-    std::optional<station::Station> m_station;
-    std::int64_t m_sitting = 0;
-};
 
 TEST_F(ConsoleTest, SeatModelPassesTheModelTesterThroughRefreshes) {
     SeatModel model;
@@ -136,7 +72,7 @@ TEST_P(ConsoleLanguageTest, MainWindowSeatMapAndCallDisplayShowTheSitting) {
     const QString lang = GetParam();
     ASSERT_TRUE(installLanguage(app(), lang));
     const bool zh = lang == "zh_CN";
-    MainWindow window(*m_station);
+    MainWindow window(*m_station, options(), proctor());
     ASSERT_TRUE(window.selectSitting(m_sitting));
     window.show();
     auto* model = window.seatModel();
@@ -152,8 +88,8 @@ TEST_P(ConsoleLanguageTest, MainWindowSeatMapAndCallDisplayShowTheSitting) {
     EXPECT_TRUE(window.summaryText().contains(zh ? QStringLiteral("已签到 2")
                                                  : QStringLiteral("2 checked in")))
         << window.summaryText().toStdString();
-    EXPECT_EQ(window.windowTitle(),
-              zh ? QStringLiteral("ExamGuard 监考台") : QStringLiteral("ExamGuard monitor desk"));
+    EXPECT_EQ(window.windowTitle(), zh ? QStringLiteral("ExamGuard 监考台 — proctor1")
+                                       : QStringLiteral("ExamGuard monitor desk — proctor1"));
     screenshot(window, "seat-map-" + lang);
 
     // The waiting room calls the next not-yet seats: A05 onwards, never names or ID numbers.

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "demo_station.h"
 #include "station/checkin/checkin.h"
 #include "station/period_import.h"
-#include "test_support.h"
 
 namespace examguard::station::checkin {
 namespace {
@@ -37,22 +37,14 @@ double angleFor(double distance) {
     return 2 * std::asin(distance / 2);
 }
 
-class CheckinTest : public ::testing::Test {
+class CheckinTest : public testing::DemoPeriodTest {
 protected:
+    CheckinTest()
+        : DemoPeriodTest(std::chrono::sys_days(std::chrono::year(2026) / 11 / 25) +
+                         std::chrono::hours(1)) {}
+
     void SetUp() override {
-        auto s = Station::open({.databasePath = m_dir / "station.db",
-                                .durability = Durability::Normal,
-                                .clock = &m_clock});
-        ASSERT_TRUE(s) << s.error().detail;
-        m_station.emplace(std::move(*s));
-        ImportOptions options;
-        options.file = fs::path(EXAMGUARD_SOURCE_DIR) / "schemas/examples/demo-period/plan.json";
-        auto r = importPeriod(*m_station, options);
-        ASSERT_TRUE(r && r->summary) << (r ? "issues" : r.error().detail);
-        auto sitting = m_station->db().prepare(
-            "SELECT id FROM sitting WHERE subject = 'theory' AND round = 'main'");
-        ASSERT_TRUE(*sitting->step());
-        m_sitting = sitting->columnInt(0);
+        DemoPeriodTest::SetUp();
         m_service.emplace(*m_station, Thresholds{kMatch, 0.1, 0.0, true});
     }
 
@@ -103,12 +95,7 @@ protected:
         return s->columnInt(0);
     }
 
-    TempDir m_dir;
-    ManualClock m_clock{std::chrono::sys_days(std::chrono::year(2026) / 11 / 25) +
-                        std::chrono::hours(1)};
-    std::optional<Station> m_station;
     std::optional<CheckinService> m_service;
-    std::int64_t m_sitting = 0;
 };
 
 TEST(FaceDescriptorTest, DistanceIsEuclideanAndRefusesMixedModels) {

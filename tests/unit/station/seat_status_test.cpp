@@ -2,33 +2,16 @@
 // override beats the decision, no attempt is "not yet" before the start and "absent" after.
 #include <gtest/gtest.h>
 
-#include "station/period_import.h"
+#include "demo_station.h"
 #include "station/seat_status.h"
-#include "test_support.h"
 
 namespace examguard::station {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SeatStatusTest : public ::testing::Test {
+class SeatStatusTest : public testing::DemoPeriodTest {
 protected:
-    void SetUp() override {
-        auto s = Station::open({.databasePath = m_dir / "station.db",
-                                .durability = Durability::Normal,
-                                .clock = &m_clock});
-        ASSERT_TRUE(s) << s.error().detail;
-        m_station.emplace(std::move(*s));
-        ImportOptions options;
-        options.file = fs::path(EXAMGUARD_SOURCE_DIR) / "schemas/examples/demo-period/plan.json";
-        auto r = importPeriod(*m_station, options);
-        ASSERT_TRUE(r && r->summary);
-        auto sitting = m_station->db().prepare(
-            "SELECT id, planned_start FROM sitting WHERE subject = 'theory' AND round = 'main'");
-        ASSERT_TRUE(*sitting->step());
-        m_sitting = sitting->columnInt(0);
-    }
-
     // A check-in row for the candidate at `seat`, as the check-in service stores it.
     void attempt(const std::string& seat, const char* decision, const char* at,
                  const char* override = nullptr) {
@@ -56,11 +39,6 @@ protected:
         }
         return out;
     }
-
-    testing::TempDir m_dir;
-    ManualClock m_clock{std::chrono::sys_days(std::chrono::year(2026) / 11 / 25)};
-    std::optional<Station> m_station;
-    std::int64_t m_sitting = 0;
 };
 
 TEST_F(SeatStatusTest, LatestAttemptAndOverrideDecideAndAbsenceFollowsTheStart) {

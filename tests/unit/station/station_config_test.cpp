@@ -25,6 +25,9 @@ require_liveness = false
 [id_card]
 drop_folder = "/var/lib/examguard/idcard"
 
+[cameras]
+monitor_config = "/etc/examguard/monitor.toml"
+
 [platform]
 enabled = true
 base_url = "https://platform.example"
@@ -44,6 +47,7 @@ tsa_url = "http://tsa.example/tsa"
     EXPECT_DOUBLE_EQ(config->checkin.reviewMargin, 0.1);
     EXPECT_FALSE(config->checkin.requireLiveness);
     EXPECT_EQ(config->idCard.dropFolder, "/var/lib/examguard/idcard");
+    EXPECT_EQ(config->cameras.monitorConfig, "/etc/examguard/monitor.toml");
     EXPECT_TRUE(config->platform.enabled);
     EXPECT_EQ(config->platform.appId, "SD-JN-0001");
     EXPECT_EQ(config->platform.timeoutMs, 3000);
@@ -66,6 +70,7 @@ TEST(StationConfigTest, ErrorsNameFileLineAndKey) {
         {"[platform]\ndigest = \"md5\"", "digest must be"},
         {"[platform]\ntimeout_ms = 1", "timeout_ms must be"},
         {"[nonsense]", "unknown key [] nonsense"},
+        {"[cameras]\nmonitor = \"m.toml\"", "station.toml:2: unknown key [cameras] monitor"},
         {"[archive]\ntsa_url = \"ldap://tsa\"", "tsa_url must be an http:// or https:// URL"},
     };
     for (const auto& [text, expected] : cases) {

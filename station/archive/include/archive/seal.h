@@ -28,6 +28,12 @@ struct SealOptions {
     using Timestamper = std::function<station::Expected<std::vector<unsigned char>>(
         const std::vector<unsigned char>& query)>;
     Timestamper timestamper;
+    // Called as the seal advances (percent 0–100, a stable stage name: "records", "log",
+    // "personal_data", "members", "signature", "timestamp", "sealed"); may be empty.
+    std::function<void(int percent, const char* stage)> progress;
+    // Polled between steps; true stops the seal with ErrorCode::Cancelled semantics (an
+    // Invalid error saying so) and nothing written.
+    std::function<bool()> cancelled;
 };
 
 struct SealResult {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/seal.h"
 #include "station/error.h"
 
 // RFC 3161 time-stamping of the archive's tag-manifest signature, as CAdES-T does it: the
@@ -42,5 +43,8 @@ struct TimestampCheck {
 // `tsaTrustPem`: the TSA's root (or its own certificate); empty: only the imprint is checked.
 // The TSA's chain is checked at the token's time, so the archive outlives the TSA certificate.
 TimestampCheck checkTimestamp(std::span<const unsigned char> cmsDer, std::string_view tsaTrustPem);
+
+// Posts a time-stamp query to an RFC 3161 authority over HTTP(S) and returns its reply.
+SealOptions::Timestamper httpTimestamper(const std::string& url);
 
 }  // namespace examguard::archive

@@ -26,6 +26,12 @@ struct StationConfig {
     struct IdCardReader {
         std::filesystem::path dropFolder;  // empty: no folder-drop reader
     } idCard;
+    struct Cameras {
+        // The camera service's settings (`examguard monitor run --config`): the console's camera
+        // wall opens the same streams. Empty: the wall uses the stream addresses stored with the
+        // period's cameras, which never hold credentials.
+        std::filesystem::path monitorConfig;
+    } cameras;
 
     struct Archive {
         // PEM certificate of the inspector authority; personal data in sealed archives is

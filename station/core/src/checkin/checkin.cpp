@@ -239,6 +239,41 @@ const char* alertKindName(AlertKind kind) {
     return kind == AlertKind::CloserToOther ? "closer_to_other" : "matches_checked_in";
 }
 
+Expected<std::optional<RosterMatch>> rosterMatch(Station& station, std::int64_t sittingId,
+                                                 const std::string& idNumber) {
+    auto enrolment = findEnrolment(station, sittingId, idNumber);
+    if (!enrolment) {
+        return tl::unexpected(enrolment.error());
+    }
+    if (!enrolment->candidateId) {
+        return std::optional<RosterMatch>();
+    }
+    RosterMatch match;
+    match.candidateId = *enrolment->candidateId;
+    match.seat = enrolment->seat;
+    auto stmt = station.db().prepare(
+        "SELECT coalesce((SELECT exam_number FROM enrollment WHERE candidate_id = ?1 AND "
+        "period_id = ?2), ''), (SELECT image_enc FROM candidate_photo WHERE candidate_id = ?1 "
+        "AND source = 'roster' ORDER BY (period_id = ?2) DESC, id DESC LIMIT 1)");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, match.candidateId).bind(2, enrolment->periodId);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    match.examNumber = stmt->columnText(0);
+    if (!stmt->isNull(1)) {
+        auto photo = open(station.keys().dataKey(), stmt->columnBlob(1), "candidate.photo");
+        if (!photo) {
+            return tl::unexpected(photo.error());
+        }
+        match.rosterPhoto = std::move(*photo);
+    }
+    return std::optional<RosterMatch>(std::move(match));
+}
+
 Expected<std::vector<ReferencePhoto>> CheckinService::photosWithoutDescriptor(
     std::string_view model, std::optional<std::int64_t> periodId) {
     auto stmt = m_station.db().prepare(

@@ -99,6 +99,18 @@ struct ReferencePhoto {
     Bytes image;
 };
 
+// What the roster says about a presented card in a sitting: who it is, where they sit, and the
+// roster photo the desk shows beside the live face (decrypted; empty when none was filed).
+struct RosterMatch {
+    std::int64_t candidateId = 0;
+    std::string seat;        // empty: known to the station but not enrolled in this period
+    std::string examNumber;  // 准考证号, when filed
+    Bytes rosterPhoto;
+};
+// nullopt: the ID number is unknown to the station.
+Expected<std::optional<RosterMatch>> rosterMatch(Station& station, std::int64_t sittingId,
+                                                 const std::string& idNumber);
+
 class CheckinService {
 public:
     CheckinService(Station& station, Thresholds thresholds)

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "station/database.h"
+#include "station/error.h"
+
+namespace examguard::station {
+
+// Where a sitting belongs: its period and room. NotFound for an unknown sitting.
+struct SittingPlace {
+    std::int64_t periodId = 0;
+    std::int64_t roomId = 0;
+    std::string roomCode;
+};
+Expected<SittingPlace> sittingPlace(Database& db, std::int64_t sittingId);
+
+}  // namespace examguard::station
