@@ -237,6 +237,139 @@
     </message>
 </context>
 <context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../src/timeline.cpp" line="77"/>
+        <source>identity check</source>
+        <translation>人证核验</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="78"/>
+        <source>proctor override</source>
+        <translation>人工裁定</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="79"/>
+        <source>ID card photo kept</source>
+        <translation>保存身份证照片</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="80"/>
+        <source>camera alert</source>
+        <translation>摄像头告警</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="81"/>
+        <source>camera signal lost</source>
+        <translation>摄像头信号丢失</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="82"/>
+        <source>proctor snapshot</source>
+        <translation>监考抓拍</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="83"/>
+        <source>camera registered</source>
+        <translation>登记摄像头</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="84"/>
+        <source>recording segment</source>
+        <translation>录像分段</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="85"/>
+        <source>recording started</source>
+        <translation>开始录像</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="86"/>
+        <source>recording stopped</source>
+        <translation>停止录像</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="87"/>
+        <source>recording disk low</source>
+        <translation>录像磁盘空间不足</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="88"/>
+        <source>recording write error</source>
+        <translation>录像写入错误</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="89"/>
+        <source>LAN audit</source>
+        <translation>局域网审计</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="90"/>
+        <source>exam-PC agent report</source>
+        <translation>考试机代理报告</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="91"/>
+        <source>agent report refused</source>
+        <translation>代理报告被拒收</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="92"/>
+        <source>exam PC enrolled</source>
+        <translation>考试机登记</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="93"/>
+        <source>exam period imported</source>
+        <translation>导入考试期次</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="94"/>
+        <source>scores imported</source>
+        <translation>导入成绩</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="95"/>
+        <source>archive sealed</source>
+        <translation>档案封存</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="96"/>
+        <source>platform face check</source>
+        <translation>平台人脸比对</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="97"/>
+        <source>platform sign-in</source>
+        <translation>平台签到</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="98"/>
+        <source>platform sign-in queued</source>
+        <translation>平台签到排队</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="99"/>
+        <source>platform rejected</source>
+        <translation>平台拒绝</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="100"/>
+        <source>login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="101"/>
+        <source>failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="102"/>
+        <source>account locked</source>
+        <translation>账号锁定</translation>
+    </message>
+</context>
+<context>
     <name>examguard::console::ArchiveViewer</name>
     <message>
         <location filename="../src/archive_viewer.cpp" line="60"/>
@@ -816,102 +949,102 @@
 <context>
     <name>examguard::console::FindingModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="53"/>
+        <location filename="../src/lan_panel.cpp" line="56"/>
         <source>remote-control software</source>
         <translation>远程控制软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="54"/>
+        <location filename="../src/lan_panel.cpp" line="57"/>
         <source>device not filed</source>
         <translation>未报备设备</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="55"/>
+        <location filename="../src/lan_panel.cpp" line="58"/>
         <source>filed machine not seen</source>
         <translation>报备机器未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="56"/>
+        <location filename="../src/lan_panel.cpp" line="59"/>
         <source>MAC/IP differs from the filing</source>
         <translation>MAC/IP 与报备不符</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="57"/>
+        <location filename="../src/lan_panel.cpp" line="60"/>
         <source>IP address used twice</source>
         <translation>IP 地址冲突</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="58"/>
+        <location filename="../src/lan_panel.cpp" line="61"/>
         <source>ARP spoofing</source>
         <translation>ARP 欺骗</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="59"/>
+        <location filename="../src/lan_panel.cpp" line="62"/>
         <source>traffic to a forbidden destination</source>
         <translation>访问禁止的目的地址</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="60"/>
+        <location filename="../src/lan_panel.cpp" line="63"/>
         <source>virtual machine</source>
         <translation>虚拟机</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="61"/>
+        <location filename="../src/lan_panel.cpp" line="64"/>
         <source>wireless keyboard/mouse receiver</source>
         <translation>无线键鼠接收器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="108"/>
+        <location filename="../src/lan_panel.cpp" line="111"/>
         <source>exam-PC agent</source>
         <translation>考试机代理</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="109"/>
+        <location filename="../src/lan_panel.cpp" line="112"/>
         <source>active sweep</source>
         <translation>主动扫描</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="110"/>
+        <location filename="../src/lan_panel.cpp" line="113"/>
         <source>passive capture</source>
         <translation>被动抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="126"/>
+        <location filename="../src/lan_panel.cpp" line="129"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="128"/>
+        <location filename="../src/lan_panel.cpp" line="131"/>
         <source>Software</source>
         <translation>软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="130"/>
+        <location filename="../src/lan_panel.cpp" line="133"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="132"/>
+        <location filename="../src/lan_panel.cpp" line="135"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="134"/>
+        <location filename="../src/lan_panel.cpp" line="137"/>
         <source>MAC</source>
         <translation>MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="136"/>
+        <location filename="../src/lan_panel.cpp" line="139"/>
         <source>Found by</source>
         <translation>发现方式</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="138"/>
+        <location filename="../src/lan_panel.cpp" line="141"/>
         <source>Last seen (UTC)</source>
         <translation>最后出现（UTC）</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="140"/>
+        <location filename="../src/lan_panel.cpp" line="143"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -919,85 +1052,85 @@
 <context>
     <name>examguard::console::LanPanel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="239"/>
+        <location filename="../src/lan_panel.cpp" line="242"/>
         <source>Audit a capture file…</source>
         <translation>审计抓包文件…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="240"/>
+        <location filename="../src/lan_panel.cpp" line="243"/>
         <source>Listen on the exam LAN…</source>
         <translation>监听考试局域网…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="241"/>
+        <location filename="../src/lan_panel.cpp" line="244"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="255"/>
+        <location filename="../src/lan_panel.cpp" line="258"/>
         <source>Filed machines (报备)</source>
         <translation>报备机器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="260"/>
+        <location filename="../src/lan_panel.cpp" line="263"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="306"/>
+        <location filename="../src/lan_panel.cpp" line="309"/>
         <source>The LAN records cannot be read: %1</source>
         <translation>无法读取局域网记录：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/lan_panel.cpp" line="321"/>
+        <location filename="../src/lan_panel.cpp" line="324"/>
         <source>%n finding(s) recorded for this period.</source>
         <translation>
             <numerusform>本期已记录 %n 条发现。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="329"/>
+        <location filename="../src/lan_panel.cpp" line="332"/>
         <source>Capture of the exam LAN</source>
         <translation>考试局域网抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="330"/>
+        <location filename="../src/lan_panel.cpp" line="333"/>
         <source>Captures (*.pcap *.pcapng)</source>
         <translation>抓包文件 (*.pcap *.pcapng)</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="339"/>
-        <location filename="../src/lan_panel.cpp" line="344"/>
+        <location filename="../src/lan_panel.cpp" line="342"/>
+        <location filename="../src/lan_panel.cpp" line="347"/>
         <source>Listen on the exam LAN</source>
         <translation>监听考试局域网</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="339"/>
+        <location filename="../src/lan_panel.cpp" line="342"/>
         <source>Network interface:</source>
         <translation>网络接口：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="345"/>
+        <location filename="../src/lan_panel.cpp" line="348"/>
         <source>For how many seconds:</source>
         <translation>监听秒数：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="367"/>
+        <location filename="../src/lan_panel.cpp" line="370"/>
         <source>Stopping: the findings so far are kept…</source>
         <translation>正在停止：已有的发现会保留…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="382"/>
+        <location filename="../src/lan_panel.cpp" line="385"/>
         <source>Auditing %1…</source>
         <translation>正在审计 %1…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="422"/>
+        <location filename="../src/lan_panel.cpp" line="425"/>
         <source>The audit of %1 failed: %2</source>
         <translation>%1 的审计失败：%2</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="428"/>
+        <location filename="../src/lan_panel.cpp" line="431"/>
         <source>Audit of %1: %2 packets, %3 new finding(s); log entry %4.</source>
         <translation>%1 审计完成：%2 个数据包，新发现 %3 条；日志记录 %4。</translation>
     </message>
@@ -1071,47 +1204,47 @@
 <context>
     <name>examguard::console::MachineModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="198"/>
+        <location filename="../src/lan_panel.cpp" line="201"/>
         <source>not audited yet</source>
         <translation>尚未审计</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="200"/>
+        <location filename="../src/lan_panel.cpp" line="203"/>
         <source>seen</source>
         <translation>已出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="200"/>
+        <location filename="../src/lan_panel.cpp" line="203"/>
         <source>NOT SEEN</source>
         <translation>未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="214"/>
+        <location filename="../src/lan_panel.cpp" line="217"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="216"/>
+        <location filename="../src/lan_panel.cpp" line="219"/>
         <source>Filed name</source>
         <translation>报备名称</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="218"/>
+        <location filename="../src/lan_panel.cpp" line="221"/>
         <source>Filed MAC</source>
         <translation>报备 MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="220"/>
+        <location filename="../src/lan_panel.cpp" line="223"/>
         <source>Filed IP</source>
         <translation>报备 IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="222"/>
+        <location filename="../src/lan_panel.cpp" line="225"/>
         <source>On the network</source>
         <translation>网络上</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="224"/>
+        <location filename="../src/lan_panel.cpp" line="227"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
@@ -1214,32 +1347,32 @@
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="151"/>
+        <location filename="../src/main_window.cpp" line="157"/>
         <source>Desk camera</source>
         <translation>核验台摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="151"/>
+        <location filename="../src/main_window.cpp" line="157"/>
         <source>Camera device, rtsp:// address or recorded file:</source>
         <translation>摄像头设备、rtsp:// 地址或录像文件：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="170"/>
+        <location filename="../src/main_window.cpp" line="176"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="194"/>
+        <location filename="../src/main_window.cpp" line="200"/>
         <source>No sitting: import an exam period first.</source>
         <translation>没有场次：请先导入考试期次。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="210"/>
+        <location filename="../src/main_window.cpp" line="216"/>
         <source>Cannot read the seats: %1</source>
         <translation>无法读取座位：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="214"/>
+        <location filename="../src/main_window.cpp" line="220"/>
         <source>%1 seats · %2 checked in · %3 awaiting review · %4 refused · %5 absent · %6 alerts · %7 not yet</source>
         <translation>共 %1 个座位 · 已签到 %2 · 待复核 %3 · 已拒绝 %4 · 缺考 %5 · 预警 %6 · 未签到 %7</translation>
     </message>
@@ -1336,44 +1469,44 @@
 <context>
     <name>examguard::console::Timeline</name>
     <message>
-        <location filename="../src/timeline.cpp" line="195"/>
+        <location filename="../src/timeline.cpp" line="233"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="199"/>
+        <location filename="../src/timeline.cpp" line="237"/>
         <source>Filter: seat, kind, actor…</source>
         <translation>筛选：座位、类型、操作人…</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="211"/>
+        <location filename="../src/timeline.cpp" line="249"/>
         <source>&amp;Show:</source>
         <translation>显示(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="274"/>
+        <location filename="../src/timeline.cpp" line="312"/>
         <source>The event log cannot be read: %1</source>
         <translation>无法读取事件日志：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="298"/>
+        <location filename="../src/timeline.cpp" line="336"/>
         <source>%1 · %2 · by %3 · log entry %4</source>
         <translation>%1 · %2 · 操作人 %3 · 日志记录 %4</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="322"/>
+        <location filename="../src/timeline.cpp" line="360"/>
         <source>
 Evidence cannot be read: %1</source>
         <translation>
 无法读取证据：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="331"/>
+        <location filename="../src/timeline.cpp" line="369"/>
         <source>No snapshot for this event.</source>
         <translation>此事件没有抓拍。</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="334"/>
+        <location filename="../src/timeline.cpp" line="372"/>
         <source>
 Recording: %1 at %2 s</source>
         <translation>
@@ -1383,47 +1516,47 @@ Recording: %1 at %2 s</source>
 <context>
     <name>examguard::console::TimelineModel</name>
     <message>
-        <location filename="../src/timeline.cpp" line="77"/>
+        <location filename="../src/timeline.cpp" line="114"/>
         <source>Check-in</source>
         <translation>入场核验</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="80"/>
+        <location filename="../src/timeline.cpp" line="117"/>
         <source>LAN and exam PCs</source>
         <translation>局域网与考试机</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="83"/>
+        <location filename="../src/timeline.cpp" line="120"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="86"/>
+        <location filename="../src/timeline.cpp" line="123"/>
         <source>Records and archive</source>
         <translation>记录与档案</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="88"/>
+        <location filename="../src/timeline.cpp" line="125"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="148"/>
+        <location filename="../src/timeline.cpp" line="186"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="150"/>
+        <location filename="../src/timeline.cpp" line="188"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="152"/>
+        <location filename="../src/timeline.cpp" line="190"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="154"/>
+        <location filename="../src/timeline.cpp" line="192"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>

@@ -40,7 +40,10 @@ QTableView* tableView(QAbstractItemModel* model, QWidget* parent) {
     auto* view = new QTableView(parent);
     view->setModel(model);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Addresses and times are read whole; the evidence takes the rest of the width.
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
     view->verticalHeader()->hide();
     view->setSortingEnabled(false);
     return view;

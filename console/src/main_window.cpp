@@ -110,6 +110,12 @@ MainWindow::MainWindow(station::Station& station, const station::StationOptions&
     loadSittings();
     connect(m_sitting, &QComboBox::currentIndexChanged, this, &MainWindow::refresh);
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
+    // The LAN records are read when the panel is shown, not on every refresh.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_lan && !m_lan->auditing()) {
+            m_lan->refresh();
+        }
+    });
     m_timer->start(2000);
     refresh();
     resize(1280, 800);

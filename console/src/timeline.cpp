@@ -72,6 +72,43 @@ QString TimelineModel::category(const std::string& kind) {
     return QStringLiteral("other");
 }
 
+QString TimelineModel::kindText(const std::string& kind) {
+    static const std::pair<const char*, const char*> kKinds[] = {
+        {"checkin.attempt", QT_TRANSLATE_NOOP("TimelineModel", "identity check")},
+        {"checkin.override", QT_TRANSLATE_NOOP("TimelineModel", "proctor override")},
+        {"checkin.card_photo", QT_TRANSLATE_NOOP("TimelineModel", "ID card photo kept")},
+        {"camera.event", QT_TRANSLATE_NOOP("TimelineModel", "camera alert")},
+        {"camera.signal_lost", QT_TRANSLATE_NOOP("TimelineModel", "camera signal lost")},
+        {"camera.snapshot", QT_TRANSLATE_NOOP("TimelineModel", "proctor snapshot")},
+        {"camera.added", QT_TRANSLATE_NOOP("TimelineModel", "camera registered")},
+        {"recording.segment", QT_TRANSLATE_NOOP("TimelineModel", "recording segment")},
+        {"recording.started", QT_TRANSLATE_NOOP("TimelineModel", "recording started")},
+        {"recording.stopped", QT_TRANSLATE_NOOP("TimelineModel", "recording stopped")},
+        {"recording.disk_low", QT_TRANSLATE_NOOP("TimelineModel", "recording disk low")},
+        {"recording.write_error", QT_TRANSLATE_NOOP("TimelineModel", "recording write error")},
+        {"netaudit.audit", QT_TRANSLATE_NOOP("TimelineModel", "LAN audit")},
+        {"agent.import", QT_TRANSLATE_NOOP("TimelineModel", "exam-PC agent report")},
+        {"agent.import_refused", QT_TRANSLATE_NOOP("TimelineModel", "agent report refused")},
+        {"agent.enroll", QT_TRANSLATE_NOOP("TimelineModel", "exam PC enrolled")},
+        {"period.imported", QT_TRANSLATE_NOOP("TimelineModel", "exam period imported")},
+        {"score.imported", QT_TRANSLATE_NOOP("TimelineModel", "scores imported")},
+        {"archive.sealed", QT_TRANSLATE_NOOP("TimelineModel", "archive sealed")},
+        {"platform.checked", QT_TRANSLATE_NOOP("TimelineModel", "platform face check")},
+        {"platform.signed", QT_TRANSLATE_NOOP("TimelineModel", "platform sign-in")},
+        {"platform.queued", QT_TRANSLATE_NOOP("TimelineModel", "platform sign-in queued")},
+        {"platform.rejected", QT_TRANSLATE_NOOP("TimelineModel", "platform rejected")},
+        {"user.login", QT_TRANSLATE_NOOP("TimelineModel", "login")},
+        {"user.login_failed", QT_TRANSLATE_NOOP("TimelineModel", "failed login")},
+        {"user.locked", QT_TRANSLATE_NOOP("TimelineModel", "account locked")},
+    };
+    for (const auto& [code, text] : kKinds) {
+        if (kind == code) {
+            return tr(text);
+        }
+    }
+    return QString::fromStdString(kind);  // a kind newer than this console: its code
+}
+
 QString TimelineModel::categoryText(const QString& category) {
     if (category == QLatin1String("checkin")) {
         return tr("Check-in");
@@ -129,7 +166,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
         case Time:
             return localTime(e.recordedAt);
         case Kind:
-            return QString::fromStdString(e.kind);
+            // The proctor reads the event's name; the code stays in the tooltip.
+            return role == Qt::ToolTipRole ? QString::fromStdString(e.kind) : kindText(e.kind);
         case Actor:
             return QString::fromStdString(e.actor);
         case Summary:

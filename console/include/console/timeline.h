@@ -37,6 +37,8 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     static QString category(const std::string& kind);
+    // The log entry's kind in the proctor's language.
+    static QString kindText(const std::string& kind);
     static QString categoryText(const QString& category);
 
 private:

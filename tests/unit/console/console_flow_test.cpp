@@ -358,12 +358,18 @@ TEST_F(ConsoleFlowTest, TimelineListsTheSittingsEventsFiltersThemAndShowsTheirEv
     auto kinds = [&] {
         QStringList out;
         for (int r = 0; r < timeline.filter()->rowCount(); ++r) {
-            out << timeline.filter()->index(r, TimelineModel::Kind).data().toString() + "/" +
-                       timeline.filter()->index(r, TimelineModel::Actor).data().toString();
+            // The code is the tooltip; the cell shows the event's name.
+            out << timeline.filter()
+                           ->index(r, TimelineModel::Kind)
+                           .data(Qt::ToolTipRole)
+                           .toString() +
+                       "/" + timeline.filter()->index(r, TimelineModel::Actor).data().toString();
         }
         return out;
     };
     EXPECT_TRUE(kinds().contains("checkin.attempt/proctor1")) << kinds().join(",").toStdString();
+    EXPECT_EQ(timeline.filter()->index(0, TimelineModel::Kind).data().toString(),
+              "exam period imported");
     EXPECT_TRUE(kinds().contains("netaudit.audit/admin"));
     EXPECT_FALSE(kinds().contains("checkin.attempt/proctor2")) << "another sitting's event";
     const int all = timeline.filter()->rowCount();
