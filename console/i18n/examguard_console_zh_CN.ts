@@ -225,13 +225,13 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../src/main.cpp" line="78"/>
-        <location filename="../src/main.cpp" line="87"/>
+        <location filename="../src/main.cpp" line="80"/>
+        <location filename="../src/main.cpp" line="89"/>
         <source>ExamGuard</source>
         <translation>ExamGuard 考试监管</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="88"/>
+        <location filename="../src/main.cpp" line="90"/>
         <source>The station database cannot be opened: %1</source>
         <translation>无法打开考点数据库：%1</translation>
     </message>
@@ -415,26 +415,39 @@
     </message>
 </context>
 <context>
+    <name>examguard::console::CallAnnouncer</name>
+    <message>
+        <location filename="../src/call_announcer.cpp" line="33"/>
+        <source>espeak-ng cannot be started: %1</source>
+        <translation>无法启动 espeak-ng：%1</translation>
+    </message>
+</context>
+<context>
     <name>examguard::console::CallDisplay</name>
     <message>
-        <location filename="../src/call_display.cpp" line="11"/>
+        <location filename="../src/call_display.cpp" line="12"/>
         <source>Waiting room</source>
         <translation>候考室</translation>
     </message>
     <message>
-        <location filename="../src/call_display.cpp" line="39"/>
+        <location filename="../src/call_display.cpp" line="40"/>
         <source>All candidates have been called</source>
         <translation>考生已全部叫号</translation>
     </message>
     <message>
-        <location filename="../src/call_display.cpp" line="40"/>
+        <location filename="../src/call_display.cpp" line="41"/>
         <source>Please come to the entrance</source>
         <translation>请以下考生到考场入口</translation>
     </message>
     <message>
-        <location filename="../src/call_display.cpp" line="43"/>
+        <location filename="../src/call_display.cpp" line="44"/>
         <source>Exam number %1   Seat %2</source>
         <translation>准考证号 %1   座位 %2</translation>
+    </message>
+    <message>
+        <location filename="../src/call_display.cpp" line="51"/>
+        <source>Exam number %1, please come to the entrance. Your seat is %2.</source>
+        <translation>准考证号 %1 的考生，请到入口处。您的座位是 %2。</translation>
     </message>
 </context>
 <context>
@@ -1338,41 +1351,46 @@
     </message>
     <message>
         <location filename="../src/main_window.cpp" line="100"/>
+        <source>&amp;Spoken call in the waiting room</source>
+        <translation>候考室语音叫号(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="104"/>
         <source>Desk &amp;camera…</source>
         <translation>核验台摄像头(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="103"/>
+        <location filename="../src/main_window.cpp" line="107"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="157"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Desk camera</source>
         <translation>核验台摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="157"/>
+        <location filename="../src/main_window.cpp" line="161"/>
         <source>Camera device, rtsp:// address or recorded file:</source>
         <translation>摄像头设备、rtsp:// 地址或录像文件：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="176"/>
+        <location filename="../src/main_window.cpp" line="180"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="200"/>
+        <location filename="../src/main_window.cpp" line="204"/>
         <source>No sitting: import an exam period first.</source>
         <translation>没有场次：请先导入考试期次。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="216"/>
+        <location filename="../src/main_window.cpp" line="220"/>
         <source>Cannot read the seats: %1</source>
         <translation>无法读取座位：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="220"/>
+        <location filename="../src/main_window.cpp" line="224"/>
         <source>%1 seats · %2 checked in · %3 awaiting review · %4 refused · %5 absent · %6 alerts · %7 not yet</source>
         <translation>共 %1 个座位 · 已签到 %2 · 待复核 %3 · 已拒绝 %4 · 缺考 %5 · 预警 %6 · 未签到 %7</translation>
     </message>

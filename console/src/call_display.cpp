@@ -2,12 +2,13 @@
 
 #include <QVBoxLayout>
 
+#include "console/call_announcer.h"
 #include "console/seat_model.h"
 
 namespace examguard::console {
 
 CallDisplay::CallDisplay(SeatModel* model, int count, QWidget* parent)
-    : QWidget(parent), m_model(model), m_count(count) {
+    : QWidget(parent), m_model(model), m_count(count), m_announcer(new CallAnnouncer(this)) {
     setWindowTitle(tr("Waiting room"));
     setAutoFillBackground(true);
     QPalette p = palette();
@@ -44,6 +45,19 @@ void CallDisplay::refresh() {
                      .arg(QString::fromStdString(s.examNumber), QString::fromStdString(s.seat));
     }
     m_list->setText(lines.join('\n'));
+    const QString head = next.empty() ? QString() : QString::fromStdString(next.front().examNumber);
+    if (m_spoken && !head.isEmpty() && head != m_lastCalled) {
+        m_lastCalled = head;
+        m_announcer->announce(tr("Exam number %1, please come to the entrance. Your seat is %2.")
+                                  .arg(spacedForSpeech(head),
+                                       spacedForSpeech(QString::fromStdString(next.front().seat))));
+    }
+}
+
+void CallDisplay::setSpoken(bool spoken) {
+    m_spoken = spoken;
+    m_lastCalled.clear();
+    refresh();
 }
 
 QString CallDisplay::shownText() const {

@@ -57,13 +57,15 @@ int main(int argc, char** argv) {
     const QCommandLineOption sittingOption("sitting", "Sitting to show", "ID");
     const QCommandLineOption callOption("call-display",
                                         "Also open the waiting-room display full screen");
+    const QCommandLineOption speakOption("speak",
+                                         "Call candidates aloud on the waiting-room display");
     const QCommandLineOption cameraOption(
         "camera", "Desk camera: /dev/videoN, rtsp:// address or a recorded file", "SOURCE");
     const QCommandLineOption challengeOption(
         "challenge", "Liveness challenge: random (default), none, or steps like blink,left",
         "STEPS", "random");
     parser.addOptions({dbOption, langOption, demoOption, sittingOption, callOption, cameraOption,
-                       challengeOption});
+                       challengeOption, speakOption});
     parser.process(app);
     if (!console::installLanguage(app, parser.value(langOption))) {
         qCritical("examguard-console: unknown language '%s' (zh_CN or en)",
@@ -116,6 +118,9 @@ int main(int argc, char** argv) {
         window.selectSitting(parser.value(sittingOption).toLongLong());
     }
     window.show();
+    if (parser.isSet(speakOption)) {
+        window.setSpokenCall(true);
+    }
     if (parser.isSet(callOption)) {
         window.openCallDisplay()->showFullScreen();
     }

@@ -97,6 +97,10 @@ MainWindow::MainWindow(station::Station& station, const station::StationOptions&
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Waiting-room display"), QKeySequence(Qt::Key_F8), this,
                     [this] { openCallDisplay(); });
+    m_spokenCall = view->addAction(tr("&Spoken call in the waiting room"));
+    m_spokenCall->setCheckable(true);
+    connect(m_spokenCall, &QAction::toggled, this,
+            [this](bool on) { openCallDisplay()->setSpoken(on); });
     view->addAction(tr("Desk &camera…"), this, &MainWindow::chooseDeskCamera);
     // Not QKeySequence::Refresh: on Linux that is F5, which the check-in desk owns; an
     // ambiguous shortcut fires neither.
@@ -230,6 +234,10 @@ void MainWindow::refresh() {
 
 QString MainWindow::summaryText() const {
     return m_summary->text();
+}
+
+void MainWindow::setSpokenCall(bool spoken) {
+    m_spokenCall->setChecked(spoken);
 }
 
 CallDisplay* MainWindow::openCallDisplay() {

@@ -5,6 +5,7 @@
 #include "console/session.h"
 #include "station/station.h"
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QTabWidget;
@@ -49,6 +50,8 @@ public:
     std::int64_t currentSitting() const;
     void chooseDeskCamera();
     CallDisplay* openCallDisplay();
+    // Calls candidates aloud on the waiting-room display (View menu).
+    void setSpokenCall(bool spoken);
     QString summaryText() const;
 
 private:
@@ -70,6 +73,7 @@ private:
     LanPanel* m_lan;
     CloseSitting* m_close;
     CallDisplay* m_call = nullptr;
+    QAction* m_spokenCall = nullptr;
     QTimer* m_timer;
 };
 

@@ -7,6 +7,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTabWidget>
 
@@ -15,6 +16,7 @@
 #include "archive/seal.h"
 #include "archive/signing.h"
 #include "console/archive_viewer.h"
+#include "console/call_announcer.h"
 #include "console/call_display.h"
 #include "console/languages.h"
 #include "console/main_window.h"
@@ -101,11 +103,36 @@ TEST_P(ConsoleLanguageTest, MainWindowSeatMapAndCallDisplayShowTheSitting) {
     EXPECT_FALSE(shown.contains('*'));
     screenshot(*call, "call-display-" + lang);
 
-    // A check-in arriving in the store reaches the screen on the next refresh.
+    // The spoken call, synthesised by espeak-ng into WAV files here: the head of the list is
+    // called by exam number and seat, read character by character, in the desk's language.
+    QSignalSpy spoken(call->announcer(), &CallAnnouncer::spoken);
+    call->announcer()->setWaveDirectory(QString::fromStdString((m_dir / "calls").string()));
+    window.setSpokenCall(true);
+    ASSERT_TRUE(spoken.wait(30000));
+    const auto first = spoken.takeFirst();
+    EXPECT_TRUE(first.at(1).toBool()) << first.at(2).toString().toStdString();
+    EXPECT_TRUE(first.at(0).toString().contains(QStringLiteral("2 0 2 6 1 1 0 0 0 5")))
+        << first.at(0).toString().toStdString();
+    EXPECT_TRUE(first.at(0).toString().contains(zh ? QStringLiteral("座位是 A 0 5")
+                                                   : QStringLiteral("seat is A 0 5")))
+        << first.at(0).toString().toStdString();
+    QFile wav(call->announcer()->lastWaveFile());
+    ASSERT_TRUE(wav.open(QIODevice::ReadOnly));
+    const QByteArray audio = wav.readAll();
+    ASSERT_GT(audio.size(), 44 + 16000) << "at least half a second of 16-bit speech";
+    EXPECT_TRUE(audio.startsWith("RIFF"));
+    EXPECT_GT(audio.mid(44).count('\0'), 0);
+    EXPECT_LT(audio.mid(44).count('\0'), audio.size() - 44) << "not silence";
+
+    // A check-in arriving in the store reaches the screen on the next refresh, and the next
+    // candidate is called.
     attempt("A05", "pass");
     window.refresh();
     EXPECT_EQ(model->count(SeatState::CheckedIn), 3);
     EXPECT_FALSE(call->shownText().contains(QStringLiteral("A05")));
+    ASSERT_TRUE(spoken.wait(30000));
+    EXPECT_TRUE(spoken.takeFirst().at(0).toString().contains(QStringLiteral("A 0 6")));
+    window.setSpokenCall(false);
     call->close();
 }
 
