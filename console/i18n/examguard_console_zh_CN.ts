@@ -330,41 +330,46 @@
     </message>
     <message>
         <location filename="../src/timeline.cpp" line="95"/>
+        <source>room record note</source>
+        <translation>考场记录</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="96"/>
         <source>archive sealed</source>
         <translation>档案封存</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="96"/>
+        <location filename="../src/timeline.cpp" line="97"/>
         <source>platform face check</source>
         <translation>平台人脸比对</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="97"/>
+        <location filename="../src/timeline.cpp" line="98"/>
         <source>platform sign-in</source>
         <translation>平台签到</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="98"/>
+        <location filename="../src/timeline.cpp" line="99"/>
         <source>platform sign-in queued</source>
         <translation>平台签到排队</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="99"/>
+        <location filename="../src/timeline.cpp" line="100"/>
         <source>platform rejected</source>
         <translation>平台拒绝</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="100"/>
+        <location filename="../src/timeline.cpp" line="101"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="101"/>
+        <location filename="../src/timeline.cpp" line="102"/>
         <source>failed login</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="102"/>
+        <location filename="../src/timeline.cpp" line="103"/>
         <source>account locked</source>
         <translation>账号锁定</translation>
     </message>
@@ -822,137 +827,162 @@
 <context>
     <name>examguard::console::CloseSitting</name>
     <message>
-        <location filename="../src/close_sitting.cpp" line="38"/>
+        <location filename="../src/close_sitting.cpp" line="40"/>
         <source>Reading the period&apos;s records…</source>
         <translation>正在读取本期记录…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="41"/>
+        <location filename="../src/close_sitting.cpp" line="43"/>
         <source>Verifying the event log…</source>
         <translation>正在校验事件日志…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="44"/>
+        <location filename="../src/close_sitting.cpp" line="46"/>
         <source>Encrypting personal data for the inspector authority…</source>
         <translation>正在为检查机关加密个人信息…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="47"/>
+        <location filename="../src/close_sitting.cpp" line="49"/>
         <source>Writing the archive…</source>
         <translation>正在写入档案…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="50"/>
+        <location filename="../src/close_sitting.cpp" line="52"/>
         <source>Signing…</source>
         <translation>正在签名…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="53"/>
+        <location filename="../src/close_sitting.cpp" line="55"/>
         <source>Getting a trusted time-stamp…</source>
         <translation>正在获取可信时间戳…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="55"/>
+        <location filename="../src/close_sitting.cpp" line="57"/>
         <source>Sealed.</source>
         <translation>已封存。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="66"/>
+        <location filename="../src/close_sitting.cpp" line="68"/>
         <source>Import scores (CSV)…</source>
         <translation>导入成绩（CSV）…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="67"/>
+        <location filename="../src/close_sitting.cpp" line="69"/>
         <source>Seal the period archive…</source>
         <translation>封存本期档案…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="68"/>
+        <location filename="../src/close_sitting.cpp" line="70"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="70"/>
+        <location filename="../src/close_sitting.cpp" line="72"/>
+        <source>Add to the room record</source>
+        <translation>记入考场记录</translation>
+    </message>
+    <message>
+        <location filename="../src/close_sitting.cpp" line="74"/>
         <source>After the exam: import the scores from the exam system, then seal the whole period into one signed archive (一期一档). The archive is verified at once, as an inspector would.</source>
         <translation>考试结束后：从考试系统导入成绩，再将整期封存为一份签名档案（一期一档）。封存后立即按检查人员的方式校验档案。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="131"/>
+        <location filename="../src/close_sitting.cpp" line="100"/>
+        <source>Room record (考场记录)</source>
+        <translation>考场记录</translation>
+    </message>
+    <message>
+        <location filename="../src/close_sitting.cpp" line="105"/>
+        <source>What happened in the room: a candidate left early, a machine was swapped, a camera was moved… Each note is logged with your name and goes into the sealed archive.</source>
+        <translation>考场内发生的情况：考生提前离场、更换机器、摄像头被移动…… 每条记录都会带上您的姓名记入日志，并封存进档案。</translation>
+    </message>
+    <message>
+        <location filename="../src/close_sitting.cpp" line="169"/>
+        <source>The note was not stored: %1</source>
+        <translation>记录未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/close_sitting.cpp" line="176"/>
+        <source>Note added to the room record (log entry %1).</source>
+        <translation>已记入考场记录（日志记录 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../src/close_sitting.cpp" line="184"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="136"/>
+        <location filename="../src/close_sitting.cpp" line="189"/>
         <source>Scores of this sitting</source>
         <translation>本场次成绩</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="137"/>
+        <location filename="../src/close_sitting.cpp" line="190"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="146"/>
+        <location filename="../src/close_sitting.cpp" line="199"/>
         <source>Seal the period archive</source>
         <translation>封存本期档案</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="147"/>
+        <location filename="../src/close_sitting.cpp" line="200"/>
         <source>Period archives (*.zip)</source>
         <translation>期档案 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="158"/>
+        <location filename="../src/close_sitting.cpp" line="211"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="181"/>
+        <location filename="../src/close_sitting.cpp" line="234"/>
         <source>No score was stored: %1</source>
         <translation>未保存任何成绩：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="185"/>
+        <location filename="../src/close_sitting.cpp" line="238"/>
         <source>%1 scores stored (%2 passed, %3 absent).</source>
         <translation>已保存 %1 条成绩（合格 %2，缺考 %3）。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="201"/>
+        <location filename="../src/close_sitting.cpp" line="254"/>
         <source>Sealing period %1…</source>
         <translation>正在封存第 %1 期…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="271"/>
+        <location filename="../src/close_sitting.cpp" line="324"/>
         <source>The period was not sealed: %1</source>
         <translation>本期未封存：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="278"/>
+        <location filename="../src/close_sitting.cpp" line="331"/>
         <source>Archive %1: %2 bytes, SHA-256 %3, personal data %4, keep until %5.</source>
         <translation>档案 %1：%2 字节，SHA-256 %3，个人信息%4，保存至 %5。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="282"/>
+        <location filename="../src/close_sitting.cpp" line="335"/>
         <source>encrypted</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="282"/>
+        <location filename="../src/close_sitting.cpp" line="335"/>
         <source>left out</source>
         <translation>未包含</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="285"/>
+        <location filename="../src/close_sitting.cpp" line="338"/>
         <source>Warning: %1</source>
         <translation>警告：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="290"/>
+        <location filename="../src/close_sitting.cpp" line="343"/>
         <source>Verification: VALID. Every check holds.</source>
         <translation>校验结果：有效。全部检查通过。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="291"/>
+        <location filename="../src/close_sitting.cpp" line="344"/>
         <source>Verification: NOT VALID.
 %1</source>
         <translation>校验结果：无效。
@@ -1265,134 +1295,169 @@
 <context>
     <name>examguard::console::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="35"/>
+        <location filename="../src/main_window.cpp" line="36"/>
         <source>Theory</source>
         <translation>理论</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="35"/>
+        <location filename="../src/main_window.cpp" line="36"/>
         <source>Practical</source>
         <translation>实操</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="36"/>
+        <location filename="../src/main_window.cpp" line="37"/>
         <source>main</source>
         <translation>正考</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="36"/>
+        <location filename="../src/main_window.cpp" line="37"/>
         <source>retake</source>
         <translation>补考</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="37"/>
+        <location filename="../src/main_window.cpp" line="38"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="67"/>
+        <location filename="../src/main_window.cpp" line="69"/>
         <source>ExamGuard monitor desk — DEMO (sample data)</source>
         <translation>ExamGuard 监考台 — 演示（示例数据）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="68"/>
+        <location filename="../src/main_window.cpp" line="70"/>
         <source>ExamGuard monitor desk — %1</source>
         <translation>ExamGuard 监考台 — %1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="77"/>
+        <location filename="../src/main_window.cpp" line="79"/>
         <source>&amp;Sitting:</source>
         <translation>场次(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="86"/>
+        <location filename="../src/main_window.cpp" line="95"/>
+        <source>Click a seat for its details.</source>
+        <translation>点击座位查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="100"/>
         <source>Check-in desk</source>
         <translation>入场核验</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="87"/>
+        <location filename="../src/main_window.cpp" line="101"/>
         <source>Seat map</source>
         <translation>座位图</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="88"/>
+        <location filename="../src/main_window.cpp" line="102"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="89"/>
+        <location filename="../src/main_window.cpp" line="103"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="90"/>
+        <location filename="../src/main_window.cpp" line="104"/>
         <source>LAN</source>
         <translation>局域网</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="91"/>
+        <location filename="../src/main_window.cpp" line="105"/>
         <source>Close and seal</source>
         <translation>结束与封存</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="92"/>
+        <location filename="../src/main_window.cpp" line="106"/>
         <source>Archives</source>
         <translation>档案</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="97"/>
+        <location filename="../src/main_window.cpp" line="111"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="98"/>
+        <location filename="../src/main_window.cpp" line="112"/>
         <source>&amp;Waiting-room display</source>
         <translation>候考室叫号屏(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="100"/>
+        <location filename="../src/main_window.cpp" line="114"/>
         <source>&amp;Spoken call in the waiting room</source>
         <translation>候考室语音叫号(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="104"/>
+        <location filename="../src/main_window.cpp" line="118"/>
         <source>Desk &amp;camera…</source>
         <translation>核验台摄像头(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="107"/>
+        <location filename="../src/main_window.cpp" line="121"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="175"/>
         <source>Desk camera</source>
         <translation>核验台摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="161"/>
+        <location filename="../src/main_window.cpp" line="175"/>
         <source>Camera device, rtsp:// address or recorded file:</source>
         <translation>摄像头设备、rtsp:// 地址或录像文件：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="180"/>
+        <location filename="../src/main_window.cpp" line="194"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="204"/>
+        <location filename="../src/main_window.cpp" line="218"/>
         <source>No sitting: import an exam period first.</source>
         <translation>没有场次：请先导入考试期次。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="220"/>
+        <location filename="../src/main_window.cpp" line="234"/>
         <source>Cannot read the seats: %1</source>
         <translation>无法读取座位：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="224"/>
+        <location filename="../src/main_window.cpp" line="238"/>
         <source>%1 seats · %2 checked in · %3 awaiting review · %4 refused · %5 absent · %6 alerts · %7 not yet</source>
         <translation>共 %1 个座位 · 已签到 %2 · 待复核 %3 · 已拒绝 %4 · 缺考 %5 · 预警 %6 · 未签到 %7</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="264"/>
+        <source>Seat %1</source>
+        <translation>座位 %1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="265"/>
+        <source>Exam number: %1</source>
+        <translation>准考证号：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="266"/>
+        <source>ID number: %1</source>
+        <translation>身份证号：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="267"/>
+        <source>State: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="269"/>
+        <source>Last check: %1</source>
+        <translation>最近核验：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main_window.cpp" line="272"/>
+        <source>Reason: %1</source>
+        <translation>理由：%1</translation>
     </message>
 </context>
 <context>
@@ -1487,44 +1552,44 @@
 <context>
     <name>examguard::console::Timeline</name>
     <message>
-        <location filename="../src/timeline.cpp" line="233"/>
+        <location filename="../src/timeline.cpp" line="234"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="237"/>
+        <location filename="../src/timeline.cpp" line="238"/>
         <source>Filter: seat, kind, actor…</source>
         <translation>筛选：座位、类型、操作人…</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="249"/>
+        <location filename="../src/timeline.cpp" line="250"/>
         <source>&amp;Show:</source>
         <translation>显示(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="312"/>
+        <location filename="../src/timeline.cpp" line="313"/>
         <source>The event log cannot be read: %1</source>
         <translation>无法读取事件日志：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="336"/>
+        <location filename="../src/timeline.cpp" line="337"/>
         <source>%1 · %2 · by %3 · log entry %4</source>
         <translation>%1 · %2 · 操作人 %3 · 日志记录 %4</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="360"/>
+        <location filename="../src/timeline.cpp" line="361"/>
         <source>
 Evidence cannot be read: %1</source>
         <translation>
 无法读取证据：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="369"/>
+        <location filename="../src/timeline.cpp" line="370"/>
         <source>No snapshot for this event.</source>
         <translation>此事件没有抓拍。</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="372"/>
+        <location filename="../src/timeline.cpp" line="373"/>
         <source>
 Recording: %1 at %2 s</source>
         <translation>
@@ -1534,47 +1599,47 @@ Recording: %1 at %2 s</source>
 <context>
     <name>examguard::console::TimelineModel</name>
     <message>
-        <location filename="../src/timeline.cpp" line="114"/>
+        <location filename="../src/timeline.cpp" line="115"/>
         <source>Check-in</source>
         <translation>入场核验</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="117"/>
+        <location filename="../src/timeline.cpp" line="118"/>
         <source>LAN and exam PCs</source>
         <translation>局域网与考试机</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="120"/>
+        <location filename="../src/timeline.cpp" line="121"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="123"/>
+        <location filename="../src/timeline.cpp" line="124"/>
         <source>Records and archive</source>
         <translation>记录与档案</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="125"/>
+        <location filename="../src/timeline.cpp" line="126"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="186"/>
+        <location filename="../src/timeline.cpp" line="187"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="188"/>
+        <location filename="../src/timeline.cpp" line="189"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="190"/>
+        <location filename="../src/timeline.cpp" line="191"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="192"/>
+        <location filename="../src/timeline.cpp" line="193"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>

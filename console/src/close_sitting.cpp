@@ -2,8 +2,10 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -65,7 +67,9 @@ CloseSitting::CloseSitting(StationThread& worker, QWidget* parent)
       m_progress(new QProgressBar(this)),
       m_scores(new QPushButton(tr("Import scores (CSV)…"), this)),
       m_seal(new QPushButton(tr("Seal the period archive…"), this)),
-      m_cancelButton(new QPushButton(tr("Cancel"), this)) {
+      m_cancelButton(new QPushButton(tr("Cancel"), this)),
+      m_note(new QPlainTextEdit(this)),
+      m_addNote(new QPushButton(tr("Add to the room record"), this)) {
     auto* explain = new QLabel(
         tr("After the exam: import the scores from the exam system, then seal the whole period "
            "into one signed archive (一期一档). The archive is verified at once, as an inspector "
@@ -93,7 +97,23 @@ CloseSitting::CloseSitting(StationThread& worker, QWidget* parent)
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(m_verdict);
+    auto* record = new QGroupBox(tr("Room record (考场记录)"), this);
+    auto* recordLayout = new QVBoxLayout(record);
+    m_note->setObjectName(QStringLiteral("roomNote"));
+    m_addNote->setObjectName(QStringLiteral("addRoomNote"));
+    m_note->setPlaceholderText(
+        tr("What happened in the room: a candidate left early, a machine was swapped, a camera "
+           "was moved… Each note is logged with your name and goes into the sealed archive."));
+    m_note->setMaximumHeight(120);
+    recordLayout->addWidget(m_note);
+    auto* noteButtons = new QHBoxLayout;
+    noteButtons->addStretch(1);
+    noteButtons->addWidget(m_addNote);
+    recordLayout->addLayout(noteButtons);
+    layout->addWidget(record);
     layout->addStretch(1);
+    connect(m_addNote, &QPushButton::clicked, this, &CloseSitting::addRoomNote);
+    connect(m_note, &QPlainTextEdit::textChanged, this, [this] { setBusy(m_busy); });
     connect(m_scores, &QPushButton::clicked, this, &CloseSitting::chooseScores);
     connect(m_seal, &QPushButton::clicked, this, &CloseSitting::chooseArchive);
     connect(m_cancelButton, &QPushButton::clicked, this, &CloseSitting::cancel);
@@ -123,6 +143,39 @@ void CloseSitting::setBusy(bool busy) {
     m_scores->setEnabled(!busy && m_sittingId != 0);
     m_seal->setEnabled(!busy && !m_periodCode.isEmpty());
     m_cancelButton->setEnabled(busy && m_cancel != nullptr);
+    m_addNote->setEnabled(!busy && m_sittingId != 0 && !m_note->toPlainText().trimmed().isEmpty());
+}
+
+void CloseSitting::addRoomNote() {
+    if (!m_addNote->isEnabled()) {
+        return;
+    }
+    setBusy(true);
+    const std::int64_t sitting = m_sittingId;
+    const std::string text = m_note->toPlainText().toStdString();
+    const std::string actor = m_actor.toStdString();
+    m_worker.post<Expected<std::int64_t>>(
+        this,
+        [sitting, text, actor](StationContext& ctx) -> Expected<std::int64_t> {
+            auto st = ctx.station();
+            if (!st) {
+                return tl::unexpected(st.error());
+            }
+            return station::addRoomNote(**st, sitting, text, actor);
+        },
+        [this](Expected<std::int64_t> seq) {
+            if (!seq) {
+                setBusy(false);
+                m_status->setText(tr("The note was not stored: %1")
+                                      .arg(QString::fromStdString(seq.error().detail)));
+                emit noteAdded(false);
+                return;
+            }
+            m_note->clear();  // kept in the log now; the box is ready for the next one
+            setBusy(false);
+            m_status->setText(tr("Note added to the room record (log entry %1).").arg(*seq));
+            emit noteAdded(true);
+        });
 }
 
 void CloseSitting::cancel() {

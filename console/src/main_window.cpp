@@ -15,6 +15,7 @@
 #include "console/call_display.h"
 #include "console/camera_wall.h"
 #include "console/checkin_desk.h"
+#include "console/checkin_texts.h"
 #include "console/close_sitting.h"
 #include "console/lan_panel.h"
 #include "console/seat_map.h"
@@ -57,6 +58,7 @@ MainWindow::MainWindow(station::Station& station, const station::StationOptions&
       m_summary(new QLabel(this)),
       m_tabs(new QTabWidget(this)),
       m_map(new SeatMap(m_seats, this)),
+      m_seatDetails(new QLabel(this)),
       m_archive(new ArchiveViewer(this)),
       m_desk(new CheckinDesk(*m_worker, m_seats, this)),
       m_cameras(new CameraWall(*m_worker, m_session.login, this)),
@@ -82,7 +84,19 @@ MainWindow::MainWindow(station::Station& station, const station::StationOptions&
     auto* seatPage = new QWidget(central);
     auto* seatLayout = new QVBoxLayout(seatPage);
     seatLayout->addWidget(m_summary);
-    seatLayout->addWidget(m_map, 1);
+    auto* seatRow = new QHBoxLayout;
+    seatRow->addWidget(m_map, 1);
+    m_seatDetails->setObjectName(QStringLiteral("seatDetails"));
+    m_seatDetails->setTextFormat(Qt::PlainText);
+    m_seatDetails->setWordWrap(true);
+    m_seatDetails->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_seatDetails->setMinimumWidth(260);
+    m_seatDetails->setMaximumWidth(360);
+    m_seatDetails->setText(tr("Click a seat for its details."));
+    seatRow->addWidget(m_seatDetails);
+    seatLayout->addLayout(seatRow, 1);
+    connect(m_map, &QAbstractItemView::clicked, this, &MainWindow::showSeatDetails);
+    connect(m_map, &QAbstractItemView::activated, this, &MainWindow::showSeatDetails);
     m_tabs->addTab(m_desk, tr("Check-in desk"));
     m_tabs->addTab(seatPage, tr("Seat map"));
     m_tabs->addTab(m_cameras, tr("Cameras"));
@@ -238,6 +252,30 @@ QString MainWindow::summaryText() const {
 
 void MainWindow::setSpokenCall(bool spoken) {
     m_spokenCall->setChecked(spoken);
+}
+
+void MainWindow::showSeatDetails(const QModelIndex& index) {
+    const auto& seats = m_seats->seats();
+    if (!index.isValid() || index.row() >= static_cast<int>(seats.size())) {
+        return;
+    }
+    const auto& s = seats[static_cast<std::size_t>(index.row())];
+    QStringList lines;
+    lines << tr("Seat %1").arg(QString::fromStdString(s.seat));
+    lines << tr("Exam number: %1").arg(QString::fromStdString(s.examNumber));
+    lines << tr("ID number: %1").arg(QString::fromStdString(s.idNumberMasked));
+    lines << tr("State: %1").arg(SeatModel::stateText(s.state));
+    if (!s.lastAttemptAt.empty()) {
+        lines << tr("Last check: %1").arg(localTime(s.lastAttemptAt));
+    }
+    if (!s.reason.empty()) {
+        lines << tr("Reason: %1").arg(reasonText(s.reason));
+    }
+    m_seatDetails->setText(lines.join(QLatin1Char('\n')));
+}
+
+QString MainWindow::seatDetailsShown() const {
+    return m_seatDetails->text();
 }
 
 CallDisplay* MainWindow::openCallDisplay() {

@@ -66,7 +66,7 @@ QString TimelineModel::category(const std::string& kind) {
     if (head == "camera" || head == "monitor" || head == "recording") {
         return QStringLiteral("camera");
     }
-    if (head == "archive" || head == "period" || head == "score") {
+    if (head == "archive" || head == "period" || head == "score" || head == "room") {
         return QStringLiteral("records");
     }
     return QStringLiteral("other");
@@ -92,6 +92,7 @@ QString TimelineModel::kindText(const std::string& kind) {
         {"agent.enroll", QT_TRANSLATE_NOOP("TimelineModel", "exam PC enrolled")},
         {"period.imported", QT_TRANSLATE_NOOP("TimelineModel", "exam period imported")},
         {"score.imported", QT_TRANSLATE_NOOP("TimelineModel", "scores imported")},
+        {"room.note", QT_TRANSLATE_NOOP("TimelineModel", "room record note")},
         {"archive.sealed", QT_TRANSLATE_NOOP("TimelineModel", "archive sealed")},
         {"platform.checked", QT_TRANSLATE_NOOP("TimelineModel", "platform face check")},
         {"platform.signed", QT_TRANSLATE_NOOP("TimelineModel", "platform sign-in")},

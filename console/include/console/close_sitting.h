@@ -5,6 +5,7 @@
 #include <memory>
 
 class QLabel;
+class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 
@@ -12,7 +13,8 @@ namespace examguard::console {
 
 class StationThread;
 
-// Closing the exam: import the scores of the sitting (the exam system's CSV export), then seal
+// Closing the exam: import the scores of the sitting (the exam system's CSV export), write the
+// room record (incidents, in the proctor's words), then seal
 // the period into its signed archive (一期一档) with a progress bar and a cancel button, and
 // verify what was written as an inspector would. All of it on the station thread.
 class CloseSitting final : public QWidget {
@@ -25,6 +27,9 @@ public:
     void setArchiveDirectory(const QString& dir) { m_archiveDir = dir; }
 
     void importScores(const QString& csvPath);
+    // Adds the text in the room-record box to the sitting's record (考场记录).
+    void addRoomNote();
+    QPlainTextEdit* noteEditor() const { return m_note; }
     void seal(const QString& archivePath);
     void cancel();
 
@@ -35,6 +40,7 @@ public:
 
 signals:
     void scoresImported(bool ok);
+    void noteAdded(bool ok);
     void sealed(bool valid);
 
 private:
@@ -55,6 +61,8 @@ private:
     QPushButton* m_scores;
     QPushButton* m_seal;
     QPushButton* m_cancelButton;
+    QPlainTextEdit* m_note;
+    QPushButton* m_addNote;
 };
 
 }  // namespace examguard::console

@@ -53,6 +53,10 @@ public:
     // Calls candidates aloud on the waiting-room display (View menu).
     void setSpokenCall(bool spoken);
     QString summaryText() const;
+    // The seat map's details pane: the clicked seat's state, masked ID and latest reason.
+    void showSeatDetails(const QModelIndex& index);
+    QString seatDetailsShown() const;
+    SeatMap* seatMap() const { return m_map; }
 
 private:
     void loadSittings();
@@ -66,6 +70,7 @@ private:
     QLabel* m_summary;
     QTabWidget* m_tabs;
     SeatMap* m_map;
+    QLabel* m_seatDetails;
     ArchiveViewer* m_archive;
     CheckinDesk* m_desk;
     CameraWall* m_cameras;

@@ -422,6 +422,12 @@ std::string renderHtml(const VerifyReport& report, const std::vector<CrossCheck>
                          text(s, "role") + ", " + text(s, "affiliation") + ")";
         }
         row(tr("Staff on duty"), staffList);
+        std::string noteList;
+        for (const auto& n : rowsOf(r.is_object() && r.contains("notes") ? r["notes"] : json())) {
+            noteList += (noteList.empty() ? "" : "; ") + text(n, "at") + " " + text(n, "by") +
+                        ": " + text(n, "text");
+        }
+        row(tr("Room record notes"), noteList.empty() ? tr("none") : noteList);
         h += "</table>\n";
     }
 

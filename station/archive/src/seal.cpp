@@ -121,6 +121,12 @@ constexpr const char* kScoresSql =
     "score sc JOIN sitting st ON st.id = sc.sitting_id WHERE st.period_id = ?1 ORDER BY "
     "sc.sitting_id, sc.candidate_id";
 
+// The proctors' room record notes (`room.note` log entries).
+constexpr const char* kRoomNotesSql =
+    "SELECT seq, recorded_at, actor, json_extract(payload, '$.sitting_id') AS sitting_id, "
+    "json_extract(payload, '$.text') AS text FROM event_log WHERE period_id = ?1 AND kind = "
+    "'room.note' ORDER BY seq";
+
 Expected<PeriodRecords> loadRecords(Database& db, std::int64_t periodId) {
     PeriodRecords r;
     for (auto [target, sql] : {std::pair{&r.sittings, kSittingsSql},
@@ -132,7 +138,8 @@ Expected<PeriodRecords> loadRecords(Database& db, std::int64_t periodId) {
                                {&r.lanFindings, kLanSql},
                                {&r.cameraEvents, kCameraEventsSql},
                                {&r.recordings, kRecordingsSql},
-                               {&r.scores, kScoresSql}}) {
+                               {&r.scores, kScoresSql},
+                               {&r.roomNotes, kRoomNotesSql}}) {
         auto got = rows(db, sql, periodId);
         if (!got) {
             return tl::unexpected(got.error());
@@ -372,6 +379,13 @@ nlohmann::json recordReports(const PeriodRecords& r) {
                                      {"affiliation", s["affiliation"]}});
                 }
             }
+            json notes = json::array();
+            for (const auto& n : r.roomNotes) {
+                if (inSittings(n)) {
+                    notes.push_back(
+                        {{"at", n["recorded_at"]}, {"by", n["actor"]}, {"text", n["text"]}});
+                }
+            }
             int scored = 0, passed = 0, absent = 0;
             for (const auto& s : r.scores) {
                 if (inSittings(s)) {
@@ -396,7 +410,8 @@ nlohmann::json recordReports(const PeriodRecords& r) {
                                {"staff", staff},
                                {"scored", scored},
                                {"passed", passed},
-                               {"absent", absent}});
+                               {"absent", absent},
+                               {"notes", notes}});
         }
     }
     return reports;

@@ -189,4 +189,40 @@ Expected<ScoreImport> importScores(Station& station, std::int64_t sittingId,
     return result;
 }
 
+Expected<std::int64_t> addRoomNote(Station& station, std::int64_t sittingId, std::string_view text,
+                                   std::string_view actor) {
+    constexpr std::size_t kMaxNoteChars = 2000;
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return fail(ErrorCode::BadInput, "the room record note is empty");
+    }
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+    if (auto bad = import::findInvalidUtf8(text)) {
+        return fail(ErrorCode::BadInput,
+                    fmt::format("the room record note is not UTF-8 text (byte {})", *bad + 1));
+    }
+    std::size_t chars = 0;
+    for (const unsigned char c : text) {
+        chars += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    if (chars > kMaxNoteChars) {
+        return fail(ErrorCode::BadInput,
+                    fmt::format("the room record note has {} characters; at most {}", chars,
+                                kMaxNoteChars));
+    }
+    auto place = sittingPlace(station.db(), sittingId);
+    if (!place) {
+        return tl::unexpected(place.error());
+    }
+    auto logged = station.log().appendNow(
+        {std::string(actor),
+         "room.note",
+         place->periodId,
+         {{"sitting_id", sittingId}, {"room", place->roomCode}, {"text", std::string(text)}}});
+    if (!logged) {
+        return tl::unexpected(logged.error());
+    }
+    return logged->seq;
+}
+
 }  // namespace examguard::station

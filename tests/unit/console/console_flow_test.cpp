@@ -21,6 +21,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "archive/signing.h"
+#include "archive/verify.h"
 #include "console/camera_wall.h"
 #include "console/checkin_desk.h"
 #include "console/close_sitting.h"
@@ -481,8 +482,19 @@ TEST_F(ConsoleFlowTest, CloseImportsScoresSealsWithProgressAndShowsTheVerificati
     EXPECT_TRUE(imported.takeFirst().at(0).toBool()) << close.statusShown().toStdString();
     EXPECT_EQ(close.statusShown(), "3 scores stored (1 passed, 1 absent).");
 
+    // The room record: the button waits for text; the note goes into the log and the archive.
+    QSignalSpy noted(&close, &CloseSitting::noteAdded);
+    auto* addNote = close.findChild<QPushButton*>("addRoomNote");
+    ASSERT_NE(addNote, nullptr);
+    EXPECT_FALSE(addNote->isEnabled());
+    QTest::keyClicks(close.noteEditor(), "A07 left early at 10:12 after handing in");
+    ASSERT_TRUE(addNote->isEnabled());
+    addNote->click();
+    ASSERT_TRUE(noted.wait(20000));
+    EXPECT_TRUE(noted.takeFirst().at(0).toBool()) << close.statusShown().toStdString();
+    EXPECT_TRUE(close.noteEditor()->toPlainText().isEmpty());
+
     std::vector<int> progress;
-    QObject::connect(&close, &CloseSitting::sealed, [] {});
     const fs::path archive = m_dir / "archive-2026-DG-011.zip";
     QTimer watch;
     QObject::connect(&watch, &QTimer::timeout, [&] { progress.push_back(close.progressShown()); });
@@ -498,6 +510,13 @@ TEST_F(ConsoleFlowTest, CloseImportsScoresSealsWithProgressAndShowsTheVerificati
     })) << "the bar moved through the stages";
     EXPECT_TRUE(close.verdictShown().startsWith("Verification: VALID"));
     EXPECT_TRUE(fs::exists(archive));
+    {
+        auto report = archive::verifyArchive(archive, {});
+        ASSERT_TRUE(report) << report.error().detail;
+        const std::string reports = report->kept["data/reports/record-reports.json"];
+        EXPECT_NE(reports.find("A07 left early at 10:12 after handing in"), std::string::npos)
+            << reports;
+    }
     close.resize(1000, 500);
     screenshot(close, "close-en");
 

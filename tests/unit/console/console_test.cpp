@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTest>
 
 #include <fstream>
 
@@ -20,6 +21,7 @@
 #include "console/call_display.h"
 #include "console/languages.h"
 #include "console/main_window.h"
+#include "console/seat_map.h"
 #include "console/seat_model.h"
 #include "console/session.h"
 #include "console_fixture.h"
@@ -93,6 +95,18 @@ TEST_P(ConsoleLanguageTest, MainWindowSeatMapAndCallDisplayShowTheSitting) {
     EXPECT_EQ(window.windowTitle(), zh ? QStringLiteral("ExamGuard 监考台 — proctor1")
                                        : QStringLiteral("ExamGuard monitor desk — proctor1"));
     screenshot(window, "seat-map-" + lang);
+
+    // Clicking a seat shows its details: state, masked ID, the latest reason.
+    window.tabs()->setCurrentIndex(1);
+    SeatMap* map = window.seatMap();
+    const QModelIndex a02 = model->index(1, 0);
+    QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->visualRect(a02).center());
+    const QString details = window.seatDetailsShown();
+    EXPECT_TRUE(details.contains(zh ? QStringLiteral("座位 A02") : QStringLiteral("Seat A02")))
+        << details.toStdString();
+    EXPECT_TRUE(details.contains(zh ? QStringLiteral("已拒绝") : QStringLiteral("Refused")))
+        << details.toStdString();
+    EXPECT_TRUE(details.contains('*')) << "the ID number is masked";
 
     // The waiting room calls the next not-yet seats: A05 onwards, never names or ID numbers.
     CallDisplay* call = window.openCallDisplay();

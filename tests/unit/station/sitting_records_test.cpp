@@ -102,6 +102,39 @@ TEST_F(SittingRecordsTest, AnyBadRowStoresNothingAndTheErrorNamesLineAndField) {
               ErrorCode::NotFound);
 }
 
+TEST_F(SittingRecordsTest, RoomNotesAreTrimmedCheckedAndLoggedWithTheirSitting) {
+    const std::pair<std::string, const char*> bad[] = {
+        {"", "the room record note is empty"},
+        {" \n\t ", "the room record note is empty"},
+        {"A07 left \xC3\x28 early", "the room record note is not UTF-8 text (byte 10)"},
+        {std::string(2001, 'x'), "the room record note has 2001 characters; at most 2000"},
+    };
+    for (const auto& [text, expected] : bad) {
+        auto r = addRoomNote(*m_station, m_theory, text, "proctor1");
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, ErrorCode::BadInput);
+        EXPECT_EQ(r.error().detail, expected);
+    }
+    EXPECT_EQ(addRoomNote(*m_station, 987654, "note", "proctor1").error().code,
+              ErrorCode::NotFound);
+    // 2000 Chinese characters are 6000 bytes: the limit counts characters.
+    std::string longChinese;
+    for (int i = 0; i < 2000; ++i) {
+        longChinese += "考";
+    }
+    EXPECT_TRUE(addRoomNote(*m_station, m_theory, longChinese, "proctor1"));
+    auto seq = addRoomNote(*m_station, m_theory, "  A07 交卷后提前离场 10:12\n", "proctor1");
+    ASSERT_TRUE(seq) << seq.error().detail;
+    auto timeline = sittingTimeline(*m_station, m_theory, *seq - 1);
+    ASSERT_TRUE(timeline);
+    ASSERT_EQ(timeline->size(), 1U);
+    const auto payload = nlohmann::json::parse(timeline->front().payload);
+    EXPECT_EQ(timeline->front().kind, "room.note");
+    EXPECT_EQ(payload["text"], "A07 交卷后提前离场 10:12");
+    EXPECT_EQ(payload["room"], "T1");
+    EXPECT_EQ(payload["sitting_id"], m_theory);
+}
+
 TEST_F(SittingRecordsTest, TimelineKeepsTheSittingsEntriesAndPeriodWideOnesOnly) {
     auto periodId = [&] {
         auto stmt = m_station->db().prepare("SELECT period_id FROM sitting WHERE id = ?");

@@ -59,7 +59,7 @@ station::Expected<SealResult> sealPeriod(station::Station& station, const SealOp
 // inspector's report shows them.
 struct PeriodRecords {
     nlohmann::json period, sittings, roster, staff, machines, checkins, alerts, lanFindings,
-        cameraEvents, recordings, scores;
+        cameraEvents, recordings, scores, roomNotes;
 };
 nlohmann::json recordReports(const PeriodRecords& records);
 nlohmann::json scoreSummary(const PeriodRecords& records);

@@ -1,7 +1,7 @@
 #pragma once
 
-// A sitting's scores from the exam system's export, for the score summary (成绩汇总表) and the
-// room record report (考场记录报告单) that sealing puts into the archive.
+// The records a sitting is closed with. Scores from the exam system's export, for the score summary
+// (成绩汇总表) and the room record report (考场记录报告单) that sealing puts into the archive.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,6 +27,13 @@ struct ScoreImport {
 // entry records the import with the file's SHA-256.
 Expected<ScoreImport> importScores(Station& station, std::int64_t sittingId,
                                    std::string_view fileBytes, std::string_view sourceName,
+                                   std::string_view actor);
+
+// A line of the exam-room record (考场记录) the proctor writes at the close: an incident, a
+// candidate who left early, a machine swapped. Logged as `room.note` with the sitting and room;
+// sealing lists the notes in the sitting's record report. 1–2000 characters of UTF-8 text.
+// Returns the log entry's seq.
+Expected<std::int64_t> addRoomNote(Station& station, std::int64_t sittingId, std::string_view text,
                                    std::string_view actor);
 
 }  // namespace examguard::station
