@@ -27,6 +27,7 @@ QString text(const std::string& s) {
 struct LanState {
     Expected<std::vector<netaudit::RegistryEntry>> machines;
     Expected<std::vector<station::StoredFinding>> findings;
+    Expected<std::optional<station::AuditSighting>> sighting;
 };
 
 struct AuditRun {
@@ -295,10 +296,12 @@ void LanPanel::refresh() {
         [period](StationContext& ctx) -> LanState {
             auto st = ctx.station();
             if (!st) {
-                return {tl::unexpected(st.error()), tl::unexpected(st.error())};
+                return {tl::unexpected(st.error()), tl::unexpected(st.error()),
+                        tl::unexpected(st.error())};
             }
             return {station::registryOfPeriod(**st, period),
-                    station::findingsOfPeriod(**st, period)};
+                    station::findingsOfPeriod(**st, period),
+                    station::latestAuditSighting(**st, period)};
         },
         [this, period](LanState s) {
             if (period != m_periodId) {
@@ -318,6 +321,10 @@ void LanPanel::refresh() {
                 }
             }
             m_machineModel->setMachines(std::move(*s.machines));
+            // "Seen" is what the period's latest audit saw, wherever it was run.
+            if (s.sighting && *s.sighting) {
+                m_machineModel->setSeen(std::move((*s.sighting)->seenMacs));
+            }
             m_machineModel->setFindingsPerSeat(std::move(perSeat));
             m_findingModel->setFindings(std::move(*s.findings));
             if (!m_auditing) {

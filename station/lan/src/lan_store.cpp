@@ -1,6 +1,9 @@
 #include "station/lan_store.h"
 
 #include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
@@ -87,6 +90,10 @@ Expected<std::int64_t> storeFindings(Station& station, std::int64_t periodId,
         }
         ++byKind[std::string(netaudit::findingKindName(f.kind))];
     }
+    std::set<std::string> seen;
+    for (const auto& h : report.hosts) {
+        seen.insert(h.mac.toString());
+    }
     auto logged = station.log().append({actor,
                                         "netaudit.audit",
                                         periodId,
@@ -94,6 +101,7 @@ Expected<std::int64_t> storeFindings(Station& station, std::int64_t periodId,
                                          {"packets", report.packets},
                                          {"hosts", report.hosts.size()},
                                          {"findings", byKind},
+                                         {"seen_macs", seen},
                                          {"report_sha256", reportSha256}}});
     if (!logged) {
         return tl::unexpected(logged.error());
@@ -102,6 +110,36 @@ Expected<std::int64_t> storeFindings(Station& station, std::int64_t periodId,
         return tl::unexpected(r.error());
     }
     return logged->seq;
+}
+
+Expected<std::optional<AuditSighting>> latestAuditSighting(Station& station,
+                                                           std::int64_t periodId) {
+    auto stmt = station.db().prepare(
+        "SELECT seq, recorded_at, payload FROM event_log WHERE period_id = ? AND kind = "
+        "'netaudit.audit' ORDER BY seq DESC LIMIT 1");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, periodId);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return std::optional<AuditSighting>();
+    }
+    const auto payload = nlohmann::json::parse(stmt->columnText(2), nullptr, false);
+    const auto macs = payload.is_object() ? payload.find("seen_macs") : payload.end();
+    if (!payload.is_object() || macs == payload.end() || !macs->is_array()) {
+        return std::optional<AuditSighting>();  // an audit stored before MACs were kept
+    }
+    AuditSighting sighting{stmt->columnInt(0), stmt->columnText(1), {}};
+    for (const auto& mac : *macs) {
+        if (mac.is_string()) {
+            sighting.seenMacs.insert(mac.get<std::string>());
+        }
+    }
+    return std::optional(std::move(sighting));
 }
 
 Expected<std::vector<StoredFinding>> findingsOfPeriod(Station& station, std::int64_t periodId) {

@@ -434,6 +434,17 @@ TEST_F(ConsoleFlowTest, LanPanelAuditsARealCaptureAgainstTheFiledMachines) {
         seen += panel.machines()->index(r, MachineModel::Seen).data().toString() == "seen";
     }
     EXPECT_GT(seen, 0);
+
+    // A panel opened later (another desk, the next day) shows what that audit saw.
+    LanPanel later(worker);
+    QSignalSpy laterLoaded(&later, &LanPanel::loaded);
+    later.setPeriod(periodId());
+    ASSERT_TRUE(laterLoaded.wait(20000));
+    for (int r = 0; r < filed; ++r) {
+        EXPECT_EQ(later.machines()->index(r, MachineModel::Seen).data().toString(),
+                  panel.machines()->index(r, MachineModel::Seen).data().toString())
+            << "row " << r;
+    }
     {
         auto logged = m_station->db().prepare(
             "SELECT actor FROM event_log WHERE kind = 'netaudit.audit' ORDER BY seq DESC LIMIT 1");
