@@ -9,7 +9,9 @@
 #include <QDialogButtonBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -507,13 +509,13 @@ TEST_F(ConsoleFlowTest, CloseImportsScoresSealsWithProgressAndShowsTheVerificati
 
     std::vector<int> progress;
     const fs::path archive = m_dir / "archive-2026-DG-011.zip";
-    QTimer watch;
-    QObject::connect(&watch, &QTimer::timeout, [&] { progress.push_back(close.progressShown()); });
-    watch.start(0);
+    // Every value the bar takes, as it takes it.
+    auto* bar = close.findChild<QProgressBar*>();
+    ASSERT_NE(bar, nullptr);
+    QObject::connect(bar, &QProgressBar::valueChanged, [&](int v) { progress.push_back(v); });
     close.seal(QString::fromStdString(archive.string()));
     EXPECT_TRUE(close.busy());
     ASSERT_TRUE(sealed.wait(120000));
-    watch.stop();
     EXPECT_TRUE(sealed.takeFirst().at(0).toBool()) << close.verdictShown().toStdString();
     EXPECT_EQ(close.progressShown(), 100);
     EXPECT_TRUE(std::any_of(progress.begin(), progress.end(), [](int p) {
@@ -531,11 +533,22 @@ TEST_F(ConsoleFlowTest, CloseImportsScoresSealsWithProgressAndShowsTheVerificati
     close.resize(1000, 500);
     screenshot(close, "close-en");
 
-    // Cancelled before it starts writing: no archive, the old one untouched.
+    // Cancelled before it starts writing: no archive, the old one untouched. The station
+    // thread is held by a job of the test's own until the cancel has been pressed; a small
+    // period seals in milliseconds, and would otherwise be finished before the click.
     const auto before = fs::file_size(archive);
     const fs::path second = m_dir / "second.zip";
+    QSemaphore hold;
+    worker.post<int>(
+        &close,
+        [&hold](StationContext&) {
+            hold.acquire();
+            return 0;
+        },
+        [](int) {});
     close.seal(QString::fromStdString(second.string()));
     close.cancel();
+    hold.release();
     ASSERT_TRUE(sealed.wait(120000));
     EXPECT_FALSE(sealed.takeFirst().at(0).toBool());
     EXPECT_TRUE(close.statusShown().contains("cancelled")) << close.statusShown().toStdString();
