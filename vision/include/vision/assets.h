@@ -6,8 +6,10 @@
 
 namespace examguard::vision {
 
-// The assets directory: $EXAMGUARD_ASSETS_DIR when set and non-empty, else the directory the
-// build was configured with. scripts/setup.d/50-face-models.sh fills its models/ folder.
+// The assets directory: $EXAMGUARD_ASSETS_DIR when set and non-empty; else, for an installed
+// program, <prefix>/share/examguard/assets beside it (cmake --install puts the models there);
+// else the directory the build was configured with, which scripts/setup.d/50-face-models.sh
+// fills.
 std::filesystem::path assetsDir();
 
 // assetsDir()/models
