@@ -883,106 +883,106 @@
     </message>
     <message>
         <location filename="../src/close_sitting.cpp" line="74"/>
-        <source>After the exam: import the scores from the exam system, then seal the whole period into one signed archive (一期一档). The archive is verified at once, as an inspector would.</source>
-        <translation>考试结束后：从考试系统导入成绩，再将整期封存为一份签名档案（一期一档）。封存后立即按检查人员的方式校验档案。</translation>
+        <source>After the exam: import the scores from the exam system, write down what happened in the room, then seal the whole period into one signed archive (一期一档). The archive is verified at once, as an inspector would.</source>
+        <translation>考试结束后：从考试系统导入成绩，记下考场内发生的情况，再将整期封存为一份签名档案（一期一档）。封存后立即按检查人员的方式校验档案。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="100"/>
+        <location filename="../src/close_sitting.cpp" line="93"/>
         <source>Room record (考场记录)</source>
         <translation>考场记录</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="105"/>
+        <location filename="../src/close_sitting.cpp" line="98"/>
         <source>What happened in the room: a candidate left early, a machine was swapped, a camera was moved… Each note is logged with your name and goes into the sealed archive.</source>
         <translation>考场内发生的情况：考生提前离场、更换机器、摄像头被移动…… 每条记录都会带上您的姓名记入日志，并封存进档案。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="169"/>
+        <location filename="../src/close_sitting.cpp" line="173"/>
         <source>The note was not stored: %1</source>
         <translation>记录未保存：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="176"/>
+        <location filename="../src/close_sitting.cpp" line="180"/>
         <source>Note added to the room record (log entry %1).</source>
         <translation>已记入考场记录（日志记录 %1）。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="184"/>
+        <location filename="../src/close_sitting.cpp" line="188"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="189"/>
+        <location filename="../src/close_sitting.cpp" line="193"/>
         <source>Scores of this sitting</source>
         <translation>本场次成绩</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="190"/>
+        <location filename="../src/close_sitting.cpp" line="194"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="199"/>
+        <location filename="../src/close_sitting.cpp" line="203"/>
         <source>Seal the period archive</source>
         <translation>封存本期档案</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="200"/>
+        <location filename="../src/close_sitting.cpp" line="204"/>
         <source>Period archives (*.zip)</source>
         <translation>期档案 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="211"/>
+        <location filename="../src/close_sitting.cpp" line="215"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="234"/>
+        <location filename="../src/close_sitting.cpp" line="238"/>
         <source>No score was stored: %1</source>
         <translation>未保存任何成绩：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="238"/>
+        <location filename="../src/close_sitting.cpp" line="242"/>
         <source>%1 scores stored (%2 passed, %3 absent).</source>
         <translation>已保存 %1 条成绩（合格 %2，缺考 %3）。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="254"/>
+        <location filename="../src/close_sitting.cpp" line="258"/>
         <source>Sealing period %1…</source>
         <translation>正在封存第 %1 期…</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="324"/>
+        <location filename="../src/close_sitting.cpp" line="328"/>
         <source>The period was not sealed: %1</source>
         <translation>本期未封存：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="331"/>
+        <location filename="../src/close_sitting.cpp" line="335"/>
         <source>Archive %1: %2 bytes, SHA-256 %3, personal data %4, keep until %5.</source>
         <translation>档案 %1：%2 字节，SHA-256 %3，个人信息%4，保存至 %5。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="335"/>
+        <location filename="../src/close_sitting.cpp" line="339"/>
         <source>encrypted</source>
         <translation>已加密</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="335"/>
+        <location filename="../src/close_sitting.cpp" line="339"/>
         <source>left out</source>
         <translation>未包含</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="338"/>
+        <location filename="../src/close_sitting.cpp" line="342"/>
         <source>Warning: %1</source>
         <translation>警告：%1</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="343"/>
+        <location filename="../src/close_sitting.cpp" line="347"/>
         <source>Verification: VALID. Every check holds.</source>
         <translation>校验结果：有效。全部检查通过。</translation>
     </message>
     <message>
-        <location filename="../src/close_sitting.cpp" line="344"/>
+        <location filename="../src/close_sitting.cpp" line="348"/>
         <source>Verification: NOT VALID.
 %1</source>
         <translation>校验结果：无效。
@@ -992,102 +992,102 @@
 <context>
     <name>examguard::console::FindingModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="56"/>
+        <location filename="../src/lan_panel.cpp" line="57"/>
         <source>remote-control software</source>
         <translation>远程控制软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="57"/>
+        <location filename="../src/lan_panel.cpp" line="58"/>
         <source>device not filed</source>
         <translation>未报备设备</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="58"/>
+        <location filename="../src/lan_panel.cpp" line="59"/>
         <source>filed machine not seen</source>
         <translation>报备机器未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="59"/>
+        <location filename="../src/lan_panel.cpp" line="60"/>
         <source>MAC/IP differs from the filing</source>
         <translation>MAC/IP 与报备不符</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="60"/>
+        <location filename="../src/lan_panel.cpp" line="61"/>
         <source>IP address used twice</source>
         <translation>IP 地址冲突</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="61"/>
+        <location filename="../src/lan_panel.cpp" line="62"/>
         <source>ARP spoofing</source>
         <translation>ARP 欺骗</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="62"/>
+        <location filename="../src/lan_panel.cpp" line="63"/>
         <source>traffic to a forbidden destination</source>
         <translation>访问禁止的目的地址</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="63"/>
+        <location filename="../src/lan_panel.cpp" line="64"/>
         <source>virtual machine</source>
         <translation>虚拟机</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="64"/>
+        <location filename="../src/lan_panel.cpp" line="65"/>
         <source>wireless keyboard/mouse receiver</source>
         <translation>无线键鼠接收器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="111"/>
+        <location filename="../src/lan_panel.cpp" line="112"/>
         <source>exam-PC agent</source>
         <translation>考试机代理</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="112"/>
+        <location filename="../src/lan_panel.cpp" line="113"/>
         <source>active sweep</source>
         <translation>主动扫描</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="113"/>
+        <location filename="../src/lan_panel.cpp" line="114"/>
         <source>passive capture</source>
         <translation>被动抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="129"/>
+        <location filename="../src/lan_panel.cpp" line="130"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="131"/>
+        <location filename="../src/lan_panel.cpp" line="132"/>
         <source>Software</source>
         <translation>软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="133"/>
+        <location filename="../src/lan_panel.cpp" line="134"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="135"/>
+        <location filename="../src/lan_panel.cpp" line="136"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="137"/>
+        <location filename="../src/lan_panel.cpp" line="138"/>
         <source>MAC</source>
         <translation>MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="139"/>
+        <location filename="../src/lan_panel.cpp" line="140"/>
         <source>Found by</source>
         <translation>发现方式</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="141"/>
+        <location filename="../src/lan_panel.cpp" line="142"/>
         <source>Last seen (UTC)</source>
         <translation>最后出现（UTC）</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="143"/>
+        <location filename="../src/lan_panel.cpp" line="144"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -1095,85 +1095,85 @@
 <context>
     <name>examguard::console::LanPanel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="242"/>
+        <location filename="../src/lan_panel.cpp" line="243"/>
         <source>Audit a capture file…</source>
         <translation>审计抓包文件…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="243"/>
+        <location filename="../src/lan_panel.cpp" line="244"/>
         <source>Listen on the exam LAN…</source>
         <translation>监听考试局域网…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="244"/>
+        <location filename="../src/lan_panel.cpp" line="245"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="258"/>
+        <location filename="../src/lan_panel.cpp" line="259"/>
         <source>Filed machines (报备)</source>
         <translation>报备机器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="263"/>
+        <location filename="../src/lan_panel.cpp" line="264"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="309"/>
+        <location filename="../src/lan_panel.cpp" line="312"/>
         <source>The LAN records cannot be read: %1</source>
         <translation>无法读取局域网记录：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/lan_panel.cpp" line="324"/>
+        <location filename="../src/lan_panel.cpp" line="331"/>
         <source>%n finding(s) recorded for this period.</source>
         <translation>
             <numerusform>本期已记录 %n 条发现。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="332"/>
+        <location filename="../src/lan_panel.cpp" line="339"/>
         <source>Capture of the exam LAN</source>
         <translation>考试局域网抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="333"/>
+        <location filename="../src/lan_panel.cpp" line="340"/>
         <source>Captures (*.pcap *.pcapng)</source>
         <translation>抓包文件 (*.pcap *.pcapng)</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="342"/>
-        <location filename="../src/lan_panel.cpp" line="347"/>
+        <location filename="../src/lan_panel.cpp" line="349"/>
+        <location filename="../src/lan_panel.cpp" line="354"/>
         <source>Listen on the exam LAN</source>
         <translation>监听考试局域网</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="342"/>
+        <location filename="../src/lan_panel.cpp" line="349"/>
         <source>Network interface:</source>
         <translation>网络接口：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="348"/>
+        <location filename="../src/lan_panel.cpp" line="355"/>
         <source>For how many seconds:</source>
         <translation>监听秒数：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="370"/>
+        <location filename="../src/lan_panel.cpp" line="377"/>
         <source>Stopping: the findings so far are kept…</source>
         <translation>正在停止：已有的发现会保留…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="385"/>
+        <location filename="../src/lan_panel.cpp" line="392"/>
         <source>Auditing %1…</source>
         <translation>正在审计 %1…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="425"/>
+        <location filename="../src/lan_panel.cpp" line="432"/>
         <source>The audit of %1 failed: %2</source>
         <translation>%1 的审计失败：%2</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="431"/>
+        <location filename="../src/lan_panel.cpp" line="438"/>
         <source>Audit of %1: %2 packets, %3 new finding(s); log entry %4.</source>
         <translation>%1 审计完成：%2 个数据包，新发现 %3 条；日志记录 %4。</translation>
     </message>
@@ -1247,47 +1247,47 @@
 <context>
     <name>examguard::console::MachineModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="201"/>
+        <location filename="../src/lan_panel.cpp" line="202"/>
         <source>not audited yet</source>
         <translation>尚未审计</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="203"/>
+        <location filename="../src/lan_panel.cpp" line="204"/>
         <source>seen</source>
         <translation>已出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="203"/>
+        <location filename="../src/lan_panel.cpp" line="204"/>
         <source>NOT SEEN</source>
         <translation>未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="217"/>
+        <location filename="../src/lan_panel.cpp" line="218"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="219"/>
+        <location filename="../src/lan_panel.cpp" line="220"/>
         <source>Filed name</source>
         <translation>报备名称</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="221"/>
+        <location filename="../src/lan_panel.cpp" line="222"/>
         <source>Filed MAC</source>
         <translation>报备 MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="223"/>
+        <location filename="../src/lan_panel.cpp" line="224"/>
         <source>Filed IP</source>
         <translation>报备 IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="225"/>
+        <location filename="../src/lan_panel.cpp" line="226"/>
         <source>On the network</source>
         <translation>网络上</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="227"/>
+        <location filename="../src/lan_panel.cpp" line="228"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>

@@ -71,9 +71,9 @@ CloseSitting::CloseSitting(StationThread& worker, QWidget* parent)
       m_note(new QPlainTextEdit(this)),
       m_addNote(new QPushButton(tr("Add to the room record"), this)) {
     auto* explain = new QLabel(
-        tr("After the exam: import the scores from the exam system, then seal the whole period "
-           "into one signed archive (一期一档). The archive is verified at once, as an inspector "
-           "would."),
+        tr("After the exam: import the scores from the exam system, write down what happened in "
+           "the room, then seal the whole period into one signed archive (一期一档). The archive "
+           "is verified at once, as an inspector would."),
         this);
     explain->setWordWrap(true);
     m_status->setWordWrap(true);
@@ -86,17 +86,10 @@ CloseSitting::CloseSitting(StationThread& worker, QWidget* parent)
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
     m_cancelButton->setEnabled(false);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_scores);
-    buttons->addWidget(m_seal);
-    buttons->addStretch(1);
-    buttons->addWidget(m_cancelButton);
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(explain);
-    layout->addLayout(buttons);
-    layout->addWidget(m_progress);
-    layout->addWidget(m_status);
-    layout->addWidget(m_verdict);
+    // In the order of the work: scores, the room record, then the seal.
+    auto* scoreRow = new QHBoxLayout;
+    scoreRow->addWidget(m_scores);
+    scoreRow->addStretch(1);
     auto* record = new QGroupBox(tr("Room record (考场记录)"), this);
     auto* recordLayout = new QVBoxLayout(record);
     m_note->setObjectName(QStringLiteral("roomNote"));
@@ -110,7 +103,18 @@ CloseSitting::CloseSitting(StationThread& worker, QWidget* parent)
     noteButtons->addStretch(1);
     noteButtons->addWidget(m_addNote);
     recordLayout->addLayout(noteButtons);
+    auto* sealRow = new QHBoxLayout;
+    sealRow->addWidget(m_seal);
+    sealRow->addStretch(1);
+    sealRow->addWidget(m_cancelButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(explain);
+    layout->addLayout(scoreRow);
     layout->addWidget(record);
+    layout->addLayout(sealRow);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(m_verdict);
     layout->addStretch(1);
     connect(m_addNote, &QPushButton::clicked, this, &CloseSitting::addRoomNote);
     connect(m_note, &QPlainTextEdit::textChanged, this, [this] { setBusy(m_busy); });
