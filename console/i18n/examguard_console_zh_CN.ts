@@ -225,13 +225,13 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../src/main.cpp" line="80"/>
-        <location filename="../src/main.cpp" line="89"/>
+        <location filename="../src/main.cpp" line="112"/>
+        <location filename="../src/main.cpp" line="121"/>
         <source>ExamGuard</source>
         <translation>ExamGuard 考试监管</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="90"/>
+        <location filename="../src/main.cpp" line="122"/>
         <source>The station database cannot be opened: %1</source>
         <translation>无法打开考点数据库：%1</translation>
     </message>
@@ -1650,6 +1650,56 @@ Recording: %1 at %2 s</source>
         <location filename="../src/main.cpp" line="39"/>
         <source>The demo could not be prepared: %1</source>
         <translation>无法准备演示数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="77"/>
+        <source>ExamGuard monitor desk for the proctors of an exam site</source>
+        <translation>ExamGuard 监考台：考点监考员使用</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="79"/>
+        <source>Station database</source>
+        <translation>考点数据库</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="82"/>
+        <source>Language: zh_CN (default) or en</source>
+        <translation>界面语言：zh_CN（默认）或 en</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="85"/>
+        <source>Open the demo period (sample data)</source>
+        <translation>打开演示期次（示例数据）</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="87"/>
+        <source>Sitting to show</source>
+        <translation>要显示的场次</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="90"/>
+        <source>Also open the waiting-room display full screen</source>
+        <translation>同时全屏打开候考室叫号屏</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="93"/>
+        <source>Call candidates aloud on the waiting-room display</source>
+        <translation>在候考室叫号屏上语音叫号</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="96"/>
+        <source>Desk camera: /dev/videoN, rtsp:// address or a recorded file</source>
+        <translation>核验台摄像头：/dev/videoN、rtsp:// 地址或录像文件</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="101"/>
+        <source>Liveness challenge: random (default), none, or steps like blink,left</source>
+        <translation>动作活体：random（默认，随机）、none（不做），或动作序列如 blink,left</translation>
+    </message>
+    <message>
+        <location filename="../src/main.cpp" line="144"/>
+        <source>--challenge must be random, none or steps like blink,left</source>
+        <translation>--challenge 只能是 random、none 或动作序列如 blink,left</translation>
     </message>
 </context>
 </TS>

@@ -43,35 +43,68 @@ QString demoDatabase(QString& error) {
     return db;
 }
 
+// --lang LANG or --lang=LANG, else $EXAMGUARD_LANG, else zh_CN.
+QString requestedLanguage(const QStringList& arguments) {
+    for (int i = 1; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--lang") && i + 1 < arguments.size()) {
+            return arguments[i + 1];
+        }
+        if (arguments[i].startsWith(QLatin1String("--lang="))) {
+            return arguments[i].mid(7);
+        }
+    }
+    const QString fromEnvironment = qEnvironmentVariable("EXAMGUARD_LANG");
+    return fromEnvironment.isEmpty() ? QStringLiteral("zh_CN") : fromEnvironment;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("examguard-console");
+    // The language is known before the options are described, so --help speaks it too.
+    const QString language = requestedLanguage(app.arguments());
+    if (!console::installLanguage(app, language)) {
+        // No catalogue could be installed: said in both languages.
+        qCritical(
+            "examguard-console: unknown language '%s' (zh_CN or en) / 未知语言（zh_CN 或 en）",
+            qPrintable(language));
+        return 2;
+    }
+    // Texts marked with QT_TRANSLATE_NOOP for lupdate, translated here.
+    const auto say = [](const char* text) { return QCoreApplication::translate("main", text); };
     QCommandLineParser parser;
+    parser.setApplicationDescription(
+        say(QT_TRANSLATE_NOOP("main", "ExamGuard monitor desk for the proctors of an exam site")));
     parser.addHelpOption();
-    const QCommandLineOption dbOption("db", "Station database", "PATH");
-    const QCommandLineOption langOption("lang", "zh_CN (default) or en", "LANG",
-                                        qEnvironmentVariable("EXAMGUARD_LANG", "zh_CN"));
-    const QCommandLineOption demoOption("demo", "Open the demo period");
-    const QCommandLineOption sittingOption("sitting", "Sitting to show", "ID");
-    const QCommandLineOption callOption("call-display",
-                                        "Also open the waiting-room display full screen");
-    const QCommandLineOption speakOption("speak",
-                                         "Call candidates aloud on the waiting-room display");
+    const QCommandLineOption dbOption("db", say(QT_TRANSLATE_NOOP("main", "Station database")),
+                                      "PATH");
+    const QCommandLineOption langOption(
+        "lang", say(QT_TRANSLATE_NOOP("main", "Language: zh_CN (default) or en")), "LANG",
+        language);
+    const QCommandLineOption demoOption(
+        "demo", say(QT_TRANSLATE_NOOP("main", "Open the demo period (sample data)")));
+    const QCommandLineOption sittingOption("sitting",
+                                           say(QT_TRANSLATE_NOOP("main", "Sitting to show")), "ID");
+    const QCommandLineOption callOption(
+        "call-display",
+        say(QT_TRANSLATE_NOOP("main", "Also open the waiting-room display full screen")));
+    const QCommandLineOption speakOption(
+        "speak",
+        say(QT_TRANSLATE_NOOP("main", "Call candidates aloud on the waiting-room display")));
     const QCommandLineOption cameraOption(
-        "camera", "Desk camera: /dev/videoN, rtsp:// address or a recorded file", "SOURCE");
+        "camera",
+        say(QT_TRANSLATE_NOOP("main",
+                              "Desk camera: /dev/videoN, rtsp:// address or a recorded file")),
+        "SOURCE");
     const QCommandLineOption challengeOption(
-        "challenge", "Liveness challenge: random (default), none, or steps like blink,left",
+        "challenge",
+        say(QT_TRANSLATE_NOOP(
+            "main", "Liveness challenge: random (default), none, or steps like blink,left")),
         "STEPS", "random");
     parser.addOptions({dbOption, langOption, demoOption, sittingOption, callOption, cameraOption,
                        challengeOption, speakOption});
     parser.process(app);
-    if (!console::installLanguage(app, parser.value(langOption))) {
-        qCritical("examguard-console: unknown language '%s' (zh_CN or en)",
-                  qPrintable(parser.value(langOption)));
-        return 2;
-    }
     QString db = parser.value(dbOption);
     if (parser.isSet(demoOption)) {
         QString error;
@@ -108,7 +141,9 @@ int main(int argc, char** argv) {
     }
     console::MainWindow window(*station, options, session);
     if (!window.desk()->setChallenge(parser.value(challengeOption))) {
-        qCritical("examguard-console: --challenge must be random, none or steps like blink,left");
+        qCritical("examguard-console: %s",
+                  qPrintable(say(QT_TRANSLATE_NOOP(
+                      "main", "--challenge must be random, none or steps like blink,left"))));
         return 2;
     }
     if (parser.isSet(cameraOption)) {
