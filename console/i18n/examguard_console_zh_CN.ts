@@ -225,13 +225,13 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../src/main.cpp" line="112"/>
-        <location filename="../src/main.cpp" line="121"/>
+        <location filename="../src/main.cpp" line="113"/>
+        <location filename="../src/main.cpp" line="122"/>
         <source>ExamGuard</source>
         <translation>ExamGuard 考试监管</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="122"/>
+        <location filename="../src/main.cpp" line="123"/>
         <source>The station database cannot be opened: %1</source>
         <translation>无法打开考点数据库：%1</translation>
     </message>
@@ -239,137 +239,137 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../src/timeline.cpp" line="77"/>
+        <location filename="../src/timeline.cpp" line="132"/>
         <source>identity check</source>
         <translation>人证核验</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="78"/>
+        <location filename="../src/timeline.cpp" line="133"/>
         <source>proctor override</source>
         <translation>人工裁定</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="79"/>
+        <location filename="../src/timeline.cpp" line="134"/>
         <source>ID card photo kept</source>
         <translation>保存身份证照片</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="80"/>
+        <location filename="../src/timeline.cpp" line="135"/>
         <source>camera alert</source>
         <translation>摄像头告警</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="81"/>
+        <location filename="../src/timeline.cpp" line="136"/>
         <source>camera signal lost</source>
         <translation>摄像头信号丢失</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="82"/>
+        <location filename="../src/timeline.cpp" line="137"/>
         <source>proctor snapshot</source>
         <translation>监考抓拍</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="83"/>
+        <location filename="../src/timeline.cpp" line="138"/>
         <source>camera registered</source>
         <translation>登记摄像头</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="84"/>
+        <location filename="../src/timeline.cpp" line="139"/>
         <source>recording segment</source>
         <translation>录像分段</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="85"/>
+        <location filename="../src/timeline.cpp" line="140"/>
         <source>recording started</source>
         <translation>开始录像</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="86"/>
+        <location filename="../src/timeline.cpp" line="141"/>
         <source>recording stopped</source>
         <translation>停止录像</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="87"/>
+        <location filename="../src/timeline.cpp" line="142"/>
         <source>recording disk low</source>
         <translation>录像磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="88"/>
+        <location filename="../src/timeline.cpp" line="143"/>
         <source>recording write error</source>
         <translation>录像写入错误</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="89"/>
+        <location filename="../src/timeline.cpp" line="144"/>
         <source>LAN audit</source>
         <translation>局域网审计</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="90"/>
+        <location filename="../src/timeline.cpp" line="145"/>
         <source>exam-PC agent report</source>
         <translation>考试机代理报告</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="91"/>
+        <location filename="../src/timeline.cpp" line="146"/>
         <source>agent report refused</source>
         <translation>代理报告被拒收</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="92"/>
+        <location filename="../src/timeline.cpp" line="147"/>
         <source>exam PC enrolled</source>
         <translation>考试机登记</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="93"/>
+        <location filename="../src/timeline.cpp" line="148"/>
         <source>exam period imported</source>
         <translation>导入考试期次</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="94"/>
+        <location filename="../src/timeline.cpp" line="149"/>
         <source>scores imported</source>
         <translation>导入成绩</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="95"/>
+        <location filename="../src/timeline.cpp" line="150"/>
         <source>room record note</source>
         <translation>考场记录</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="96"/>
+        <location filename="../src/timeline.cpp" line="151"/>
         <source>archive sealed</source>
         <translation>档案封存</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="97"/>
+        <location filename="../src/timeline.cpp" line="152"/>
         <source>platform face check</source>
         <translation>平台人脸比对</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="98"/>
+        <location filename="../src/timeline.cpp" line="153"/>
         <source>platform sign-in</source>
         <translation>平台签到</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="99"/>
+        <location filename="../src/timeline.cpp" line="154"/>
         <source>platform sign-in queued</source>
         <translation>平台签到排队</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="100"/>
+        <location filename="../src/timeline.cpp" line="155"/>
         <source>platform rejected</source>
         <translation>平台拒绝</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="101"/>
+        <location filename="../src/timeline.cpp" line="156"/>
         <source>login</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="102"/>
+        <location filename="../src/timeline.cpp" line="157"/>
         <source>failed login</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="103"/>
+        <location filename="../src/timeline.cpp" line="158"/>
         <source>account locked</source>
         <translation>账号锁定</translation>
     </message>
@@ -1552,44 +1552,44 @@
 <context>
     <name>examguard::console::Timeline</name>
     <message>
-        <location filename="../src/timeline.cpp" line="234"/>
+        <location filename="../src/timeline.cpp" line="290"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="238"/>
+        <location filename="../src/timeline.cpp" line="294"/>
         <source>Filter: seat, kind, actor…</source>
         <translation>筛选：座位、类型、操作人…</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="250"/>
+        <location filename="../src/timeline.cpp" line="306"/>
         <source>&amp;Show:</source>
         <translation>显示(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="313"/>
+        <location filename="../src/timeline.cpp" line="369"/>
         <source>The event log cannot be read: %1</source>
         <translation>无法读取事件日志：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="337"/>
+        <location filename="../src/timeline.cpp" line="393"/>
         <source>%1 · %2 · by %3 · log entry %4</source>
         <translation>%1 · %2 · 操作人 %3 · 日志记录 %4</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="361"/>
+        <location filename="../src/timeline.cpp" line="417"/>
         <source>
 Evidence cannot be read: %1</source>
         <translation>
 无法读取证据：%1</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="370"/>
+        <location filename="../src/timeline.cpp" line="426"/>
         <source>No snapshot for this event.</source>
         <translation>此事件没有抓拍。</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="373"/>
+        <location filename="../src/timeline.cpp" line="429"/>
         <source>
 Recording: %1 at %2 s</source>
         <translation>
@@ -1599,47 +1599,77 @@ Recording: %1 at %2 s</source>
 <context>
     <name>examguard::console::TimelineModel</name>
     <message>
-        <location filename="../src/timeline.cpp" line="115"/>
+        <location filename="../src/timeline.cpp" line="57"/>
+        <source>seat %1 · %2 · %3 · liveness: %4</source>
+        <translation>座位 %1 · %2 · %3 · 活体：%4</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="65"/>
+        <source>seat %1 · </source>
+        <translation>座位 %1 · </translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="66"/>
+        <source>check-in %1 (%2): %3 → %4 · reason: %5</source>
+        <translation>签到记录 %1（%2）：%3 → %4 · 理由：%5</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="76"/>
+        <source>%1 scores (%2 passed, %3 absent)</source>
+        <translation>%1 条成绩（合格 %2，缺考 %3）</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="80"/>
+        <source>%1 packets, %2 hosts, findings: %3</source>
+        <translation>%1 个数据包，%2 台主机，发现：%3</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="85"/>
+        <source>camera %1%2 · from %3</source>
+        <translation>摄像头 %1%2 · 开始于 %3</translation>
+    </message>
+    <message>
+        <location filename="../src/timeline.cpp" line="171"/>
         <source>Check-in</source>
         <translation>入场核验</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="118"/>
+        <location filename="../src/timeline.cpp" line="174"/>
         <source>LAN and exam PCs</source>
         <translation>局域网与考试机</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="121"/>
+        <location filename="../src/timeline.cpp" line="177"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="124"/>
+        <location filename="../src/timeline.cpp" line="180"/>
         <source>Records and archive</source>
         <translation>记录与档案</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="126"/>
+        <location filename="../src/timeline.cpp" line="182"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="187"/>
+        <location filename="../src/timeline.cpp" line="243"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="189"/>
+        <location filename="../src/timeline.cpp" line="245"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="191"/>
+        <location filename="../src/timeline.cpp" line="247"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../src/timeline.cpp" line="193"/>
+        <location filename="../src/timeline.cpp" line="249"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -1652,52 +1682,52 @@ Recording: %1 at %2 s</source>
         <translation>无法准备演示数据：%1</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="77"/>
+        <location filename="../src/main.cpp" line="78"/>
         <source>ExamGuard monitor desk for the proctors of an exam site</source>
         <translation>ExamGuard 监考台：考点监考员使用</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="79"/>
+        <location filename="../src/main.cpp" line="80"/>
         <source>Station database</source>
         <translation>考点数据库</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="82"/>
+        <location filename="../src/main.cpp" line="83"/>
         <source>Language: zh_CN (default) or en</source>
         <translation>界面语言：zh_CN（默认）或 en</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="85"/>
+        <location filename="../src/main.cpp" line="86"/>
         <source>Open the demo period (sample data)</source>
         <translation>打开演示期次（示例数据）</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="87"/>
+        <location filename="../src/main.cpp" line="88"/>
         <source>Sitting to show</source>
         <translation>要显示的场次</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="90"/>
+        <location filename="../src/main.cpp" line="91"/>
         <source>Also open the waiting-room display full screen</source>
         <translation>同时全屏打开候考室叫号屏</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="93"/>
+        <location filename="../src/main.cpp" line="94"/>
         <source>Call candidates aloud on the waiting-room display</source>
         <translation>在候考室叫号屏上语音叫号</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="96"/>
+        <location filename="../src/main.cpp" line="97"/>
         <source>Desk camera: /dev/videoN, rtsp:// address or a recorded file</source>
         <translation>核验台摄像头：/dev/videoN、rtsp:// 地址或录像文件</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="101"/>
+        <location filename="../src/main.cpp" line="102"/>
         <source>Liveness challenge: random (default), none, or steps like blink,left</source>
         <translation>动作活体：random（默认，随机）、none（不做），或动作序列如 blink,left</translation>
     </message>
     <message>
-        <location filename="../src/main.cpp" line="144"/>
+        <location filename="../src/main.cpp" line="145"/>
         <source>--challenge must be random, none or steps like blink,left</source>
         <translation>--challenge 只能是 random、none 或动作序列如 blink,left</translation>
     </message>

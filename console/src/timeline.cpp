@@ -1,6 +1,7 @@
 #include "console/timeline.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -11,6 +12,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "console/camera_wall.h"
+#include "console/checkin_texts.h"
 #include "console/station_thread.h"
 #include "station/timeline.h"
 
@@ -28,15 +31,67 @@ QString localTime(const std::string& isoUtc) {
 }
 
 // The payload in one line, without the keys every entry of a kind has.
+QString text(const nlohmann::json& payload, const char* key) {
+    const auto it = payload.find(key);
+    if (it == payload.end() || it->is_null()) {
+        return {};
+    }
+    return QString::fromStdString(it->is_string() ? it->get<std::string>() : it->dump());
+}
+
+// The entry in a line a proctor reads: the common kinds in words, the others as key=value.
 QString summaryOf(const LogEntry& e) {
     const auto payload = nlohmann::json::parse(e.payload, nullptr, false);
     if (!payload.is_object()) {
         return QString::fromStdString(e.payload);
     }
+    if (e.kind == "checkin.attempt") {
+        QStringList reasons;
+        if (auto r = payload.find("reasons"); r != payload.end() && r->is_array()) {
+            for (const auto& code : *r) {
+                if (code.is_string()) {
+                    reasons << reasonText(code.get<std::string>());
+                }
+            }
+        }
+        QString line = TimelineModel::tr("seat %1 · %2 · %3 · liveness: %4")
+                           .arg(text(payload, "seat"), text(payload, "id_number"),
+                                decisionText(text(payload, "decision").toStdString()),
+                                livenessText(text(payload, "liveness").toStdString()));
+        return reasons.isEmpty() ? line : line + QStringLiteral(" · ") + reasons.join(", ");
+    }
+    if (e.kind == "checkin.override") {
+        const QString seat = text(payload, "seat");
+        return (seat.isEmpty() ? QString() : TimelineModel::tr("seat %1 · ").arg(seat)) +
+               TimelineModel::tr("check-in %1 (%2): %3 → %4 · reason: %5")
+                   .arg(text(payload, "checkin_id"), text(payload, "id_number"),
+                        decisionText(text(payload, "decision").toStdString()),
+                        decisionText(text(payload, "override").toStdString()),
+                        text(payload, "reason"));
+    }
+    if (e.kind == "room.note") {
+        return text(payload, "text");
+    }
+    if (e.kind == "score.imported") {
+        return TimelineModel::tr("%1 scores (%2 passed, %3 absent)")
+            .arg(text(payload, "rows"), text(payload, "passed"), text(payload, "absent"));
+    }
+    if (e.kind == "netaudit.audit") {
+        return TimelineModel::tr("%1 packets, %2 hosts, findings: %3")
+            .arg(text(payload, "packets"), text(payload, "hosts"), text(payload, "findings"));
+    }
+    if (e.kind == "camera.event" || e.kind == "camera.signal_lost" || e.kind == "camera.snapshot") {
+        const QString kind = text(payload, "kind");
+        return TimelineModel::tr("camera %1%2 · from %3")
+            .arg(text(payload, "camera"),
+                 kind.isEmpty() ? QString()
+                                : QStringLiteral(" · ") + cameraEventText(kind.toStdString()),
+                 text(payload, "start_at"));
+    }
     QStringList parts;
     for (const auto& [key, value] : payload.items()) {
         if (key == "sitting_id" || key == "snapshot_sha256" || key == "model" ||
-            key == "threshold") {
+            key == "threshold" || key == "seen_macs") {
             continue;
         }
         parts << QStringLiteral("%1=%2").arg(
@@ -102,9 +157,10 @@ QString TimelineModel::kindText(const std::string& kind) {
         {"user.login_failed", QT_TRANSLATE_NOOP("TimelineModel", "failed login")},
         {"user.locked", QT_TRANSLATE_NOOP("TimelineModel", "account locked")},
     };
-    for (const auto& [code, text] : kKinds) {
+    for (const auto& [code, name] : kKinds) {
         if (kind == code) {
-            return tr(text);
+            // The context the names were marked with, not this class's qualified one.
+            return QCoreApplication::translate("TimelineModel", name);
         }
     }
     return QString::fromStdString(kind);  // a kind newer than this console: its code

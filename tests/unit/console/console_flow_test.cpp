@@ -378,8 +378,16 @@ TEST_F(ConsoleFlowTest, TimelineListsTheSittingsEventsFiltersThemAndShowsTheirEv
     const int all = timeline.filter()->rowCount();
 
     // Only what was logged since comes on the next refresh.
-    ASSERT_TRUE(m_station->log().appendNow(
-        {"proctor1", "checkin.override", periodId, {{"sitting_id", m_sitting}, {"seat", "A04"}}}));
+    ASSERT_TRUE(m_station->log().appendNow({"proctor1",
+                                            "checkin.override",
+                                            periodId,
+                                            {{"sitting_id", m_sitting},
+                                             {"seat", "A04"},
+                                             {"checkin_id", 4},
+                                             {"id_number", "370105********9397"},
+                                             {"decision", "review"},
+                                             {"override", "pass"},
+                                             {"reason", "photo 12 years old"}}}));
     timeline.refresh();
     ASSERT_TRUE(loaded.wait(20000));
     EXPECT_EQ(timeline.filter()->rowCount(), all + 1);
@@ -389,6 +397,10 @@ TEST_F(ConsoleFlowTest, TimelineListsTheSittingsEventsFiltersThemAndShowsTheirEv
     timeline.filter()->setCategory({});
     timeline.filter()->setFilterFixedString("A04");
     EXPECT_EQ(kinds(), QStringList{"checkin.override/proctor1"});
+    // The summary reads as words, not codes.
+    EXPECT_EQ(timeline.filter()->index(0, TimelineModel::Summary).data().toString(),
+              "seat A04 · check-in 4 (370105********9397): PROCTOR REVIEW → PASS · reason: photo "
+              "12 years old");
 
     QSignalSpy evidence(&timeline, &Timeline::evidenceShown);
     timeline.select(0);

@@ -126,8 +126,20 @@ TEST_P(ScreensTest, EachMainScreenShowsTheDemoPeriod) {
     timeline->refresh();
     ASSERT_TRUE(QTest::qWaitFor([&] { return timeline->model()->rowCount() > 0; }, 20000));
     int checkins = 0;
+    const bool zh = QString(GetParam()) == "zh_CN";
     for (int r = 0; r < timeline->model()->rowCount(); ++r) {
-        checkins += timeline->model()->entry(r).kind == "checkin.attempt" ? 1 : 0;
+        if (timeline->model()->entry(r).kind != "checkin.attempt") {
+            continue;
+        }
+        ++checkins;
+        // Event names and summaries in the desk's language.
+        EXPECT_EQ(timeline->model()->index(r, TimelineModel::Kind).data().toString(),
+                  zh ? QStringLiteral("人证核验") : QStringLiteral("identity check"));
+        EXPECT_TRUE(timeline->model()
+                        ->index(r, TimelineModel::Summary)
+                        .data()
+                        .toString()
+                        .startsWith(zh ? QStringLiteral("座位 A0") : QStringLiteral("seat A0")));
     }
     EXPECT_GE(checkins, 3);
     QSignalSpy evidence(timeline, &Timeline::evidenceShown);
