@@ -269,12 +269,18 @@ TEST_F(CheckinTest, OverrideNeedsAReasonAndIsLogged) {
     ASSERT_TRUE(*row->step());
     EXPECT_EQ(row->columnText(0), "review") << "the original decision is kept";
     EXPECT_EQ(row->columnText(1), "pass");
-    std::string lastKind;
+    LogEntry last;
     ASSERT_TRUE(m_station->log().forEach([&](const LogEntry& e) {
-        lastKind = e.kind;
+        last = e;
         return true;
     }));
-    EXPECT_EQ(lastKind, "checkin.override");
+    EXPECT_EQ(last.kind, "checkin.override");
+    // It names the sitting and seat, so the sitting's timeline shows it.
+    const auto payload = nlohmann::json::parse(last.payload);
+    EXPECT_EQ(payload["sitting_id"], m_sitting);
+    EXPECT_EQ(payload["seat"], "A01");
+    EXPECT_EQ(payload["decision"], "review");
+    EXPECT_EQ(payload["override"], "pass");
     // An overridden pass counts as checked in.
     EXPECT_EQ(record(attempt(kZhang, face(0))).reasons,
               std::vector<std::string>{"already_checked_in"});

@@ -721,9 +721,12 @@ Expected<void> CheckinService::override(std::int64_t checkinId, Decision decisio
     if (!txn) {
         return tl::unexpected(txn.error());
     }
+    // The sitting and seat go into the log entry, so the sitting's timeline shows the override
+    // (and only that sitting's does).
     auto find = db.prepare(
-        "SELECT c.decision, c.id_number_masked, s.period_id FROM checkin c JOIN sitting s ON "
-        "s.id = c.sitting_id WHERE c.id = ?");
+        "SELECT c.decision, c.id_number_masked, s.period_id, c.sitting_id, (SELECT e.seat FROM "
+        "enrollment e WHERE e.candidate_id = c.candidate_id AND e.period_id = s.period_id) FROM "
+        "checkin c JOIN sitting s ON s.id = c.sitting_id WHERE c.id = ?");
     if (!find) {
         return tl::unexpected(find.error());
     }
@@ -738,6 +741,9 @@ Expected<void> CheckinService::override(std::int64_t checkinId, Decision decisio
     const std::string original = find->columnText(0);
     const std::string masked = find->columnText(1);
     const std::int64_t periodId = find->columnInt(2);
+    const std::int64_t sittingId = find->columnInt(3);
+    const nlohmann::json seat =
+        find->isNull(4) ? nlohmann::json(nullptr) : nlohmann::json(find->columnText(4));
     auto update = db.prepare(
         "UPDATE checkin SET override_decision = ?, override_reason = ?, override_by = ?, "
         "overridden_at = ? WHERE id = ?");
@@ -756,6 +762,8 @@ Expected<void> CheckinService::override(std::int64_t checkinId, Decision decisio
                                           "checkin.override",
                                           periodId,
                                           {{"checkin_id", checkinId},
+                                           {"sitting_id", sittingId},
+                                           {"seat", seat},
                                            {"id_number", masked},
                                            {"decision", original},
                                            {"override", decisionName(decision)},
