@@ -481,63 +481,63 @@
         <translation>抓拍（F9）</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="221"/>
-        <location filename="../src/camera_wall.cpp" line="233"/>
+        <location filename="../src/camera_wall.cpp" line="220"/>
+        <location filename="../src/camera_wall.cpp" line="232"/>
         <source>Choose a sitting first.</source>
         <translation>请先选择场次。</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="236"/>
+        <location filename="../src/camera_wall.cpp" line="235"/>
         <source>Reading the room&apos;s cameras…</source>
         <translation>正在读取考场摄像头…</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="263"/>
+        <location filename="../src/camera_wall.cpp" line="262"/>
         <source>The cameras cannot be read: %1</source>
         <translation>无法读取摄像头：%1</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="270"/>
+        <location filename="../src/camera_wall.cpp" line="269"/>
         <source>No camera is filed for this room.</source>
         <translation>本考场没有报备摄像头。</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="305"/>
+        <location filename="../src/camera_wall.cpp" line="304"/>
         <source>Camera %1 · %2</source>
         <translation>摄像头 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="357"/>
+        <location filename="../src/camera_wall.cpp" line="356"/>
         <source>Select a camera first (Tab, or enlarge it).</source>
         <translation>请先选择一个摄像头（Tab 键，或将其放大）。</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="362"/>
+        <location filename="../src/camera_wall.cpp" line="361"/>
         <source>Camera %1 shows no picture to keep.</source>
         <translation>摄像头 %1 没有可抓拍的画面。</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="371"/>
+        <location filename="../src/camera_wall.cpp" line="370"/>
         <source>Keeping a snapshot of %1…</source>
         <translation>正在保存 %1 的抓拍…</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="388"/>
+        <location filename="../src/camera_wall.cpp" line="387"/>
         <source>The snapshot of %1 was not stored: %2</source>
         <translation>%1 的抓拍未保存：%2</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="393"/>
+        <location filename="../src/camera_wall.cpp" line="392"/>
         <source>Snapshot of %1 stored, encrypted; log entry %2.</source>
         <translation>%1 的抓拍已加密保存；日志记录 %2。</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="423"/>
+        <location filename="../src/camera_wall.cpp" line="422"/>
         <source>The camera events cannot be read: %1</source>
         <translation>无法读取摄像头事件：%1</translation>
     </message>
     <message>
-        <location filename="../src/camera_wall.cpp" line="431"/>
+        <location filename="../src/camera_wall.cpp" line="430"/>
         <source>%1 (ended)</source>
         <translation>%1（已结束）</translation>
     </message>
@@ -545,281 +545,281 @@
 <context>
     <name>examguard::console::CheckinDesk</name>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="61"/>
+        <location filename="../src/checkin_desk.cpp" line="59"/>
         <source>%1 (threshold %2)</source>
         <translation>%1（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="62"/>
+        <location filename="../src/checkin_desk.cpp" line="60"/>
         <source>no photo</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="95"/>
+        <location filename="../src/checkin_desk.cpp" line="93"/>
         <source>Enter the ID card by hand</source>
         <translation>手工录入身份证</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="101"/>
+        <location filename="../src/checkin_desk.cpp" line="99"/>
         <source>Han</source>
         <translation>汉</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="102"/>
+        <location filename="../src/checkin_desk.cpp" line="100"/>
         <source>&amp;ID number:</source>
         <translation>身份证号(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="103"/>
+        <location filename="../src/checkin_desk.cpp" line="101"/>
         <source>&amp;Name:</source>
         <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="104"/>
+        <location filename="../src/checkin_desk.cpp" line="102"/>
         <source>N&amp;ation:</source>
         <translation>民族(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="145"/>
+        <location filename="../src/checkin_desk.cpp" line="143"/>
         <source>No camera picture</source>
         <translation>无摄像头画面</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="175"/>
-        <location filename="../src/checkin_desk.cpp" line="333"/>
+        <location filename="../src/checkin_desk.cpp" line="173"/>
+        <location filename="../src/checkin_desk.cpp" line="331"/>
         <source>ID card photo</source>
         <translation>身份证照片</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="176"/>
-        <location filename="../src/checkin_desk.cpp" line="335"/>
+        <location filename="../src/checkin_desk.cpp" line="174"/>
+        <location filename="../src/checkin_desk.cpp" line="333"/>
         <source>Roster photo</source>
         <translation>报名照片</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="177"/>
-        <location filename="../src/checkin_desk.cpp" line="337"/>
+        <location filename="../src/checkin_desk.cpp" line="175"/>
+        <location filename="../src/checkin_desk.cpp" line="335"/>
         <source>Live face</source>
         <translation>现场人脸</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="179"/>
-        <location filename="../src/checkin_desk.cpp" line="338"/>
+        <location filename="../src/checkin_desk.cpp" line="177"/>
+        <location filename="../src/checkin_desk.cpp" line="336"/>
         <source>Place the ID card on the reader (F2: card file, F3: type it in).</source>
         <translation>请将身份证放到读卡器上（F2：读取证件文件，F3：手工录入）。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="184"/>
+        <location filename="../src/checkin_desk.cpp" line="182"/>
         <source>Card file… (F2)</source>
         <translation>证件文件…（F2）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="185"/>
+        <location filename="../src/checkin_desk.cpp" line="183"/>
         <source>Type card… (F3)</source>
         <translation>手工录入…（F3）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="186"/>
+        <location filename="../src/checkin_desk.cpp" line="184"/>
         <source>Check (F5)</source>
         <translation>核验（F5）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="187"/>
+        <location filename="../src/checkin_desk.cpp" line="185"/>
         <source>Override… (F6)</source>
         <translation>人工裁定…（F6）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="207"/>
+        <location filename="../src/checkin_desk.cpp" line="205"/>
         <source>ID card and roster</source>
         <translation>身份证与名单</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="211"/>
+        <location filename="../src/checkin_desk.cpp" line="209"/>
         <source>Decision</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="215"/>
+        <location filename="../src/checkin_desk.cpp" line="213"/>
         <source>Next to call</source>
         <translation>下一位叫号</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="289"/>
+        <location filename="../src/checkin_desk.cpp" line="287"/>
         <source>Camera: %1</source>
         <translation>摄像头：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="343"/>
+        <location filename="../src/checkin_desk.cpp" line="341"/>
         <source>Choose a sitting first.</source>
         <translation>请先选择场次。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="344"/>
+        <location filename="../src/checkin_desk.cpp" line="342"/>
         <source>Ready for the next candidate.</source>
         <translation>可以核验下一位考生。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="363"/>
+        <location filename="../src/checkin_desk.cpp" line="361"/>
         <source>%1  seat %2  %3</source>
         <translation>%1  座位 %2  %3</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="380"/>
+        <location filename="../src/checkin_desk.cpp" line="378"/>
         <source>No photo on the card</source>
         <translation>证件无照片</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="383"/>
+        <location filename="../src/checkin_desk.cpp" line="381"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="387"/>
+        <location filename="../src/checkin_desk.cpp" line="385"/>
         <source>Card read. Looking the holder up in the roster…</source>
         <translation>已读卡，正在名单中查找持证人…</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="406"/>
+        <location filename="../src/checkin_desk.cpp" line="404"/>
         <source>The roster cannot be read: %1</source>
         <translation>无法读取名单：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="412"/>
+        <location filename="../src/checkin_desk.cpp" line="410"/>
         <source>NOT on this period&apos;s roster</source>
         <translation>不在本期名单中</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="413"/>
+        <location filename="../src/checkin_desk.cpp" line="411"/>
         <source>Not on the roster: check anyway (F5) to record the attempt.</source>
         <translation>不在名单中：仍可核验（F5）以记录本次尝试。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="419"/>
+        <location filename="../src/checkin_desk.cpp" line="417"/>
         <source>Exam number %1 · seat %2</source>
         <translation>准考证号 %1 · 座位 %2</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="425"/>
+        <location filename="../src/checkin_desk.cpp" line="423"/>
         <source>No roster photo</source>
         <translation>无报名照片</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="427"/>
+        <location filename="../src/checkin_desk.cpp" line="425"/>
         <source>Ask the candidate to face the camera, then press F5.</source>
         <translation>请考生正对摄像头，然后按 F5。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="436"/>
+        <location filename="../src/checkin_desk.cpp" line="434"/>
         <source>ID card file</source>
         <translation>身份证文件</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="436"/>
+        <location filename="../src/checkin_desk.cpp" line="434"/>
         <source>Card files (*.json)</source>
         <translation>证件文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="442"/>
+        <location filename="../src/checkin_desk.cpp" line="440"/>
         <source>The card file cannot be used: %1</source>
         <translation>证件文件无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="464"/>
+        <location filename="../src/checkin_desk.cpp" line="462"/>
         <source>No camera: choose the desk camera in the View menu.</source>
         <translation>没有摄像头：请在“视图”菜单中选择核验台摄像头。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="475"/>
+        <location filename="../src/checkin_desk.cpp" line="473"/>
         <source>Please look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="478"/>
+        <location filename="../src/checkin_desk.cpp" line="476"/>
         <source>Checking…</source>
         <translation>正在核验…</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="481"/>
+        <location filename="../src/checkin_desk.cpp" line="479"/>
         <source>Recording the live face…</source>
         <translation>正在采集现场人脸…</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="491"/>
+        <location filename="../src/checkin_desk.cpp" line="489"/>
         <source>Comparing faces…</source>
         <translation>正在比对人脸…</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="538"/>
+        <location filename="../src/checkin_desk.cpp" line="536"/>
         <source>NOT CHECKED</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="539"/>
+        <location filename="../src/checkin_desk.cpp" line="537"/>
         <source>The check failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="570"/>
+        <location filename="../src/checkin_desk.cpp" line="568"/>
         <source>Seat: %1</source>
         <translation>座位：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="571"/>
+        <location filename="../src/checkin_desk.cpp" line="569"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="572"/>
+        <location filename="../src/checkin_desk.cpp" line="570"/>
         <source>Liveness: %1</source>
         <translation>活体：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="573"/>
+        <location filename="../src/checkin_desk.cpp" line="571"/>
         <source>Distance to the ID card photo: %1</source>
         <translation>与身份证照片的距离：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="575"/>
+        <location filename="../src/checkin_desk.cpp" line="573"/>
         <source>Distance to the roster photo: %1</source>
         <translation>与报名照片的距离：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="581"/>
+        <location filename="../src/checkin_desk.cpp" line="579"/>
         <source>ALERT: the face matches candidate %1 (%2, distance %3)</source>
         <translation>警报：人脸与考生 %1 相符（%2，距离 %3）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="586"/>
+        <location filename="../src/checkin_desk.cpp" line="584"/>
         <source>Check-in record %1</source>
         <translation>签到记录 %1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="589"/>
+        <location filename="../src/checkin_desk.cpp" line="587"/>
         <source>Passed: send the candidate to seat %1. Esc for the next.</source>
         <translation>通过：请考生到 %1 号座位。按 Esc 核验下一位。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="591"/>
+        <location filename="../src/checkin_desk.cpp" line="589"/>
         <source>Not passed: decide with F6 (a reason is required), or Esc.</source>
         <translation>未通过：按 F6 人工裁定（须填写理由），或按 Esc。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="624"/>
+        <location filename="../src/checkin_desk.cpp" line="622"/>
         <source>The override was not stored: %1</source>
         <translation>人工裁定未保存：%1</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="629"/>
+        <location filename="../src/checkin_desk.cpp" line="627"/>
         <source>%1 (overridden)</source>
         <translation>%1（人工裁定）</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="634"/>
+        <location filename="../src/checkin_desk.cpp" line="632"/>
         <source>Decision stored with your reason. Esc for the next candidate.</source>
         <translation>裁定及理由已保存。按 Esc 核验下一位考生。</translation>
     </message>
     <message>
-        <location filename="../src/checkin_desk.cpp" line="689"/>
+        <location filename="../src/checkin_desk.cpp" line="687"/>
         <source>ID card reader: %1</source>
         <translation>身份证读卡器：%1</translation>
     </message>
@@ -992,102 +992,102 @@
 <context>
     <name>examguard::console::FindingModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="57"/>
+        <location filename="../src/lan_panel.cpp" line="59"/>
         <source>remote-control software</source>
         <translation>远程控制软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="58"/>
+        <location filename="../src/lan_panel.cpp" line="60"/>
         <source>device not filed</source>
         <translation>未报备设备</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="59"/>
+        <location filename="../src/lan_panel.cpp" line="61"/>
         <source>filed machine not seen</source>
         <translation>报备机器未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="60"/>
+        <location filename="../src/lan_panel.cpp" line="62"/>
         <source>MAC/IP differs from the filing</source>
         <translation>MAC/IP 与报备不符</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="61"/>
+        <location filename="../src/lan_panel.cpp" line="63"/>
         <source>IP address used twice</source>
         <translation>IP 地址冲突</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="62"/>
+        <location filename="../src/lan_panel.cpp" line="64"/>
         <source>ARP spoofing</source>
         <translation>ARP 欺骗</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="63"/>
+        <location filename="../src/lan_panel.cpp" line="65"/>
         <source>traffic to a forbidden destination</source>
         <translation>访问禁止的目的地址</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="64"/>
+        <location filename="../src/lan_panel.cpp" line="66"/>
         <source>virtual machine</source>
         <translation>虚拟机</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="65"/>
+        <location filename="../src/lan_panel.cpp" line="67"/>
         <source>wireless keyboard/mouse receiver</source>
         <translation>无线键鼠接收器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="112"/>
+        <location filename="../src/lan_panel.cpp" line="114"/>
         <source>exam-PC agent</source>
         <translation>考试机代理</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="113"/>
+        <location filename="../src/lan_panel.cpp" line="115"/>
         <source>active sweep</source>
         <translation>主动扫描</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="114"/>
+        <location filename="../src/lan_panel.cpp" line="116"/>
         <source>passive capture</source>
         <translation>被动抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="130"/>
+        <location filename="../src/lan_panel.cpp" line="132"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="132"/>
+        <location filename="../src/lan_panel.cpp" line="134"/>
         <source>Software</source>
         <translation>软件</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="134"/>
+        <location filename="../src/lan_panel.cpp" line="136"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="136"/>
+        <location filename="../src/lan_panel.cpp" line="138"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="138"/>
+        <location filename="../src/lan_panel.cpp" line="140"/>
         <source>MAC</source>
         <translation>MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="140"/>
+        <location filename="../src/lan_panel.cpp" line="142"/>
         <source>Found by</source>
         <translation>发现方式</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="142"/>
+        <location filename="../src/lan_panel.cpp" line="144"/>
         <source>Last seen (UTC)</source>
         <translation>最后出现（UTC）</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="144"/>
+        <location filename="../src/lan_panel.cpp" line="146"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -1095,85 +1095,85 @@
 <context>
     <name>examguard::console::LanPanel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="243"/>
+        <location filename="../src/lan_panel.cpp" line="245"/>
         <source>Audit a capture file…</source>
         <translation>审计抓包文件…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="244"/>
+        <location filename="../src/lan_panel.cpp" line="246"/>
         <source>Listen on the exam LAN…</source>
         <translation>监听考试局域网…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="245"/>
+        <location filename="../src/lan_panel.cpp" line="247"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="259"/>
+        <location filename="../src/lan_panel.cpp" line="261"/>
         <source>Filed machines (报备)</source>
         <translation>报备机器</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="264"/>
+        <location filename="../src/lan_panel.cpp" line="266"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="312"/>
+        <location filename="../src/lan_panel.cpp" line="326"/>
         <source>The LAN records cannot be read: %1</source>
         <translation>无法读取局域网记录：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/lan_panel.cpp" line="331"/>
+        <location filename="../src/lan_panel.cpp" line="346"/>
         <source>%n finding(s) recorded for this period.</source>
         <translation>
             <numerusform>本期已记录 %n 条发现。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="339"/>
+        <location filename="../src/lan_panel.cpp" line="354"/>
         <source>Capture of the exam LAN</source>
         <translation>考试局域网抓包</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="340"/>
+        <location filename="../src/lan_panel.cpp" line="355"/>
         <source>Captures (*.pcap *.pcapng)</source>
         <translation>抓包文件 (*.pcap *.pcapng)</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="349"/>
-        <location filename="../src/lan_panel.cpp" line="354"/>
+        <location filename="../src/lan_panel.cpp" line="364"/>
+        <location filename="../src/lan_panel.cpp" line="369"/>
         <source>Listen on the exam LAN</source>
         <translation>监听考试局域网</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="349"/>
+        <location filename="../src/lan_panel.cpp" line="364"/>
         <source>Network interface:</source>
         <translation>网络接口：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="355"/>
+        <location filename="../src/lan_panel.cpp" line="370"/>
         <source>For how many seconds:</source>
         <translation>监听秒数：</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="377"/>
+        <location filename="../src/lan_panel.cpp" line="392"/>
         <source>Stopping: the findings so far are kept…</source>
         <translation>正在停止：已有的发现会保留…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="392"/>
+        <location filename="../src/lan_panel.cpp" line="407"/>
         <source>Auditing %1…</source>
         <translation>正在审计 %1…</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="432"/>
+        <location filename="../src/lan_panel.cpp" line="447"/>
         <source>The audit of %1 failed: %2</source>
         <translation>%1 的审计失败：%2</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="438"/>
+        <location filename="../src/lan_panel.cpp" line="453"/>
         <source>Audit of %1: %2 packets, %3 new finding(s); log entry %4.</source>
         <translation>%1 审计完成：%2 个数据包，新发现 %3 条；日志记录 %4。</translation>
     </message>
@@ -1247,47 +1247,47 @@
 <context>
     <name>examguard::console::MachineModel</name>
     <message>
-        <location filename="../src/lan_panel.cpp" line="202"/>
+        <location filename="../src/lan_panel.cpp" line="204"/>
         <source>not audited yet</source>
         <translation>尚未审计</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="204"/>
+        <location filename="../src/lan_panel.cpp" line="206"/>
         <source>seen</source>
         <translation>已出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="204"/>
+        <location filename="../src/lan_panel.cpp" line="206"/>
         <source>NOT SEEN</source>
         <translation>未出现</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="218"/>
+        <location filename="../src/lan_panel.cpp" line="220"/>
         <source>Seat</source>
         <translation>座位</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="220"/>
+        <location filename="../src/lan_panel.cpp" line="222"/>
         <source>Filed name</source>
         <translation>报备名称</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="222"/>
+        <location filename="../src/lan_panel.cpp" line="224"/>
         <source>Filed MAC</source>
         <translation>报备 MAC</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="224"/>
+        <location filename="../src/lan_panel.cpp" line="226"/>
         <source>Filed IP</source>
         <translation>报备 IP</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="226"/>
+        <location filename="../src/lan_panel.cpp" line="228"/>
         <source>On the network</source>
         <translation>网络上</translation>
     </message>
     <message>
-        <location filename="../src/lan_panel.cpp" line="228"/>
+        <location filename="../src/lan_panel.cpp" line="230"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
@@ -1295,167 +1295,167 @@
 <context>
     <name>examguard::console::MainWindow</name>
     <message>
-        <location filename="../src/main_window.cpp" line="36"/>
+        <location filename="../src/main_window.cpp" line="37"/>
         <source>Theory</source>
         <translation>理论</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="36"/>
+        <location filename="../src/main_window.cpp" line="37"/>
         <source>Practical</source>
         <translation>实操</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="37"/>
+        <location filename="../src/main_window.cpp" line="38"/>
         <source>main</source>
         <translation>正考</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="37"/>
+        <location filename="../src/main_window.cpp" line="38"/>
         <source>retake</source>
         <translation>补考</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="38"/>
+        <location filename="../src/main_window.cpp" line="39"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="69"/>
+        <location filename="../src/main_window.cpp" line="68"/>
         <source>ExamGuard monitor desk — DEMO (sample data)</source>
         <translation>ExamGuard 监考台 — 演示（示例数据）</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="70"/>
+        <location filename="../src/main_window.cpp" line="69"/>
         <source>ExamGuard monitor desk — %1</source>
         <translation>ExamGuard 监考台 — %1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="79"/>
+        <location filename="../src/main_window.cpp" line="78"/>
         <source>&amp;Sitting:</source>
         <translation>场次(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="95"/>
+        <location filename="../src/main_window.cpp" line="94"/>
         <source>Click a seat for its details.</source>
         <translation>点击座位查看详情。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="100"/>
+        <location filename="../src/main_window.cpp" line="99"/>
         <source>Check-in desk</source>
         <translation>入场核验</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="101"/>
+        <location filename="../src/main_window.cpp" line="100"/>
         <source>Seat map</source>
         <translation>座位图</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="102"/>
+        <location filename="../src/main_window.cpp" line="101"/>
         <source>Cameras</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="103"/>
+        <location filename="../src/main_window.cpp" line="102"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="104"/>
+        <location filename="../src/main_window.cpp" line="103"/>
         <source>LAN</source>
         <translation>局域网</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="105"/>
+        <location filename="../src/main_window.cpp" line="104"/>
         <source>Close and seal</source>
         <translation>结束与封存</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="106"/>
+        <location filename="../src/main_window.cpp" line="105"/>
         <source>Archives</source>
         <translation>档案</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="111"/>
+        <location filename="../src/main_window.cpp" line="110"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="112"/>
+        <location filename="../src/main_window.cpp" line="111"/>
         <source>&amp;Waiting-room display</source>
         <translation>候考室叫号屏(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="114"/>
+        <location filename="../src/main_window.cpp" line="113"/>
         <source>&amp;Spoken call in the waiting room</source>
         <translation>候考室语音叫号(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="118"/>
+        <location filename="../src/main_window.cpp" line="117"/>
         <source>Desk &amp;camera…</source>
         <translation>核验台摄像头(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="121"/>
+        <location filename="../src/main_window.cpp" line="120"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="175"/>
+        <location filename="../src/main_window.cpp" line="174"/>
         <source>Desk camera</source>
         <translation>核验台摄像头</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="175"/>
+        <location filename="../src/main_window.cpp" line="174"/>
         <source>Camera device, rtsp:// address or recorded file:</source>
         <translation>摄像头设备、rtsp:// 地址或录像文件：</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="194"/>
+        <location filename="../src/main_window.cpp" line="193"/>
         <source>%1 · %2 · %3 · %4</source>
         <translation>%1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="218"/>
+        <location filename="../src/main_window.cpp" line="217"/>
         <source>No sitting: import an exam period first.</source>
         <translation>没有场次：请先导入考试期次。</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="234"/>
+        <location filename="../src/main_window.cpp" line="233"/>
         <source>Cannot read the seats: %1</source>
         <translation>无法读取座位：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="238"/>
+        <location filename="../src/main_window.cpp" line="237"/>
         <source>%1 seats · %2 checked in · %3 awaiting review · %4 refused · %5 absent · %6 alerts · %7 not yet</source>
         <translation>共 %1 个座位 · 已签到 %2 · 待复核 %3 · 已拒绝 %4 · 缺考 %5 · 预警 %6 · 未签到 %7</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="264"/>
+        <location filename="../src/main_window.cpp" line="263"/>
         <source>Seat %1</source>
         <translation>座位 %1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="265"/>
+        <location filename="../src/main_window.cpp" line="264"/>
         <source>Exam number: %1</source>
         <translation>准考证号：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="266"/>
+        <location filename="../src/main_window.cpp" line="265"/>
         <source>ID number: %1</source>
         <translation>身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="267"/>
+        <location filename="../src/main_window.cpp" line="266"/>
         <source>State: %1</source>
         <translation>状态：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="269"/>
+        <location filename="../src/main_window.cpp" line="268"/>
         <source>Last check: %1</source>
         <translation>最近核验：%1</translation>
     </message>
     <message>
-        <location filename="../src/main_window.cpp" line="272"/>
+        <location filename="../src/main_window.cpp" line="271"/>
         <source>Reason: %1</source>
         <translation>理由：%1</translation>
     </message>

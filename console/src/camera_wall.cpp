@@ -189,7 +189,6 @@ CameraWall::CameraWall(StationThread& worker, QString actor, QWidget* parent)
     m_bigPicture->setAlignment(Qt::AlignCenter);
     m_bigPicture->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_bigPicture->setStyleSheet(QStringLiteral("background: #202020; color: #e0e0e0;"));
-    m_bigBadge->setStyleSheet(m_bigBadge->styleSheet());
     m_bigBadge->setStyleSheet(
         QStringLiteral("background: #c62828; color: white; font-weight: bold; padding: 4px;"));
     big->addWidget(m_bigTitle);

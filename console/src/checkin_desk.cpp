@@ -34,9 +34,7 @@ constexpr int kCollectFrames = 240;
 constexpr int kPhotoSize = 160;
 
 std::chrono::year_month_day chinaToday() {
-    // The card's validity is a date in China (UTC+8), whatever the desk's time zone.
-    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
-        std::chrono::system_clock::now() + std::chrono::hours(8)));
+    return station::chinaDate(station::systemClock());
 }
 
 QPixmap photoPixmap(const station::Bytes& bytes) {
@@ -528,7 +526,7 @@ void CheckinDesk::analyse(FrameBatch frames) {
             out.livenessDetail = live->liveness.detail;
             out.snapshot = live->snapshotJpeg;
             auto config = ctx.config();
-            out.threshold = (*config)->checkin.matchThreshold.value_or(engine->threshold());
+            out.threshold = checkin::thresholdsFrom(**config, engine->threshold()).match;
             out.outcome = (*service)->record(attempt);
             return out;
         },

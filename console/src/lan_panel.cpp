@@ -28,6 +28,8 @@ struct LanState {
     Expected<std::vector<netaudit::RegistryEntry>> machines;
     Expected<std::vector<station::StoredFinding>> findings;
     Expected<std::optional<station::AuditSighting>> sighting;
+    std::string version;
+    bool unchanged = false;  // nothing read: the panel shows the current records already
 };
 
 struct AuditRun {
@@ -278,6 +280,7 @@ void LanPanel::setPeriod(std::int64_t periodId) {
     if (periodId != m_periodId) {
         m_periodId = periodId;
         m_machineModel->setSeen(std::nullopt);
+        m_version.clear();
         refresh();
     }
 }
@@ -291,20 +294,31 @@ void LanPanel::refresh() {
         return;
     }
     const std::int64_t period = m_periodId;
+    const std::string shown = m_version;
     m_worker.post<LanState>(
         this,
-        [period](StationContext& ctx) -> LanState {
+        [period, shown](StationContext& ctx) -> LanState {
             auto st = ctx.station();
             if (!st) {
                 return {tl::unexpected(st.error()), tl::unexpected(st.error()),
                         tl::unexpected(st.error())};
             }
-            return {station::registryOfPeriod(**st, period),
-                    station::findingsOfPeriod(**st, period),
-                    station::latestAuditSighting(**st, period)};
+            // The console refreshes every few seconds; the tables are rebuilt (and the
+            // proctor's selection lost) only when the records changed.
+            auto version = station::lanRecordsVersion(**st, period);
+            if (version && *version == shown) {
+                return {{}, {}, {}, *version, true};
+            }
+            return {
+                station::registryOfPeriod(**st, period), station::findingsOfPeriod(**st, period),
+                station::latestAuditSighting(**st, period), version.value_or(std::string()), false};
         },
         [this, period](LanState s) {
             if (period != m_periodId) {
+                return;
+            }
+            if (s.unchanged) {
+                emit loaded();
                 return;
             }
             if (!s.machines || !s.findings) {
@@ -327,6 +341,7 @@ void LanPanel::refresh() {
             }
             m_machineModel->setFindingsPerSeat(std::move(perSeat));
             m_findingModel->setFindings(std::move(*s.findings));
+            m_version = std::move(s.version);
             if (!m_auditing) {
                 m_status->setText(tr("%n finding(s) recorded for this period.", nullptr,
                                      m_findingModel->rowCount()));

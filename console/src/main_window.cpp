@@ -18,6 +18,7 @@
 #include "console/checkin_texts.h"
 #include "console/close_sitting.h"
 #include "console/lan_panel.h"
+#include "console/local_time.h"
 #include "console/seat_map.h"
 #include "console/seat_model.h"
 #include "console/station_thread.h"
@@ -38,11 +39,9 @@ QString subjectText(const std::string& subject, const std::string& round) {
     return MainWindow::tr("%1 (%2)").arg(s, r);
 }
 
-// The planned start as the desk's local time (the store keeps UTC).
-QString localTime(const std::string& isoUtc) {
-    const QDateTime t = QDateTime::fromString(QString::fromStdString(isoUtc), Qt::ISODateWithMs);
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                       : QString::fromStdString(isoUtc);
+// Sittings and checks as the desk's local time, to the minute.
+QString minuteTime(const std::string& isoUtc) {
+    return localTime(isoUtc, QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 }  // namespace
@@ -194,7 +193,7 @@ void MainWindow::loadSittings() {
             tr("%1 · %2 · %3 · %4")
                 .arg(QString::fromStdString(row.columnText(1)),
                      subjectText(row.columnText(2), row.columnText(3)),
-                     QString::fromStdString(row.columnText(4)), localTime(row.columnText(5))),
+                     QString::fromStdString(row.columnText(4)), minuteTime(row.columnText(5))),
             QVariant::fromValue<qlonglong>(row.columnInt(0)));
         m_sitting->setItemData(m_sitting->count() - 1, QString::fromStdString(row.columnText(1)),
                                kPeriodCodeRole);
@@ -266,7 +265,7 @@ void MainWindow::showSeatDetails(const QModelIndex& index) {
     lines << tr("ID number: %1").arg(QString::fromStdString(s.idNumberMasked));
     lines << tr("State: %1").arg(SeatModel::stateText(s.state));
     if (!s.lastAttemptAt.empty()) {
-        lines << tr("Last check: %1").arg(localTime(s.lastAttemptAt));
+        lines << tr("Last check: %1").arg(minuteTime(s.lastAttemptAt));
     }
     if (!s.reason.empty()) {
         lines << tr("Reason: %1").arg(reasonText(s.reason));

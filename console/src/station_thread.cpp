@@ -49,12 +49,8 @@ station::Expected<checkin::CheckinService*> StationContext::checkinService() {
     if (!eng) {
         return tl::unexpected(eng.error());
     }
-    checkin::Thresholds thresholds;
-    thresholds.match = (*cfg)->checkin.matchThreshold.value_or((*eng)->threshold());
-    thresholds.reviewMargin = (*cfg)->checkin.reviewMargin;
-    thresholds.impersonationMargin = (*cfg)->checkin.impersonationMargin;
-    thresholds.requireLiveness = (*cfg)->checkin.requireLiveness;
-    auto service = std::make_unique<checkin::CheckinService>(**st, thresholds);
+    auto service = std::make_unique<checkin::CheckinService>(
+        **st, checkin::thresholdsFrom(**cfg, (*eng)->threshold()));
     if ((*cfg)->platform.enabled) {
         // Queued only, as at the CLI: `examguard platform drain` sends, so a platform outage
         // never holds up the queue at the door.

@@ -14,6 +14,7 @@
 
 #include "console/camera_wall.h"
 #include "console/checkin_texts.h"
+#include "console/local_time.h"
 #include "console/station_thread.h"
 #include "station/timeline.h"
 
@@ -24,10 +25,9 @@ using station::LogEntry;
 
 namespace {
 
-QString localTime(const std::string& isoUtc) {
-    const QDateTime t = QDateTime::fromString(QString::fromStdString(isoUtc), Qt::ISODateWithMs);
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("MM-dd HH:mm:ss"))
-                       : QString::fromStdString(isoUtc);
+// Log entries to the second; the sitting's day is known.
+QString entryTime(const std::string& isoUtc) {
+    return localTime(isoUtc, QStringLiteral("MM-dd HH:mm:ss"));
 }
 
 // The payload in one line, without the keys every entry of a kind has.
@@ -221,7 +221,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     }
     switch (index.column()) {
         case Time:
-            return localTime(e.recordedAt);
+            return entryTime(e.recordedAt);
         case Kind:
             // The proctor reads the event's name; the code stays in the tooltip.
             return role == Qt::ToolTipRole ? QString::fromStdString(e.kind) : kindText(e.kind);
@@ -391,7 +391,7 @@ void Timeline::showEvidence(const QModelIndex& proxyIndex) {
     const LogEntry entry = m_model->entry(source.row());
     const auto payload = nlohmann::json::parse(entry.payload, nullptr, false);
     const QString header = tr("%1 · %2 · by %3 · log entry %4")
-                               .arg(localTime(entry.recordedAt), QString::fromStdString(entry.kind),
+                               .arg(entryTime(entry.recordedAt), QString::fromStdString(entry.kind),
                                     QString::fromStdString(entry.actor))
                                .arg(entry.seq);
     m_detail->setPlainText(

@@ -148,8 +148,7 @@ int runCheckin(const CliContext& ctx, const CheckinOptions& o) {
     if (!sitting) {
         return ctx.reportError(sitting.error());
     }
-    const auto today = std::chrono::year_month_day(
-        std::chrono::floor<std::chrono::days>(station->clock().now() + std::chrono::hours(8)));
+    const auto today = station::chinaDate(station->clock());
     auto card = o.card.empty()
                     ? checkin::manualCard(o.manualId, o.manualName, o.manualNation, today)
                     : checkin::readCardFile(o.card, today);
@@ -180,11 +179,7 @@ int runCheckin(const CliContext& ctx, const CheckinOptions& o) {
     if (!live) {
         return ctx.reportError(live.error());
     }
-    checkin::Thresholds thresholds;
-    thresholds.match = config->checkin.matchThreshold.value_or(engine->threshold());
-    thresholds.reviewMargin = config->checkin.reviewMargin;
-    thresholds.impersonationMargin = config->checkin.impersonationMargin;
-    thresholds.requireLiveness = config->checkin.requireLiveness;
+    const checkin::Thresholds thresholds = checkin::thresholdsFrom(*config, engine->threshold());
     checkin::CheckinService service(*station, thresholds);
 
     std::optional<station::platform::PlatformOutbox> outbox;

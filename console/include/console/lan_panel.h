@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "netaudit/audit.h"
@@ -93,6 +94,7 @@ private:
     std::int64_t m_periodId = 0;
     QString m_actor = QStringLiteral("console");
     bool m_auditing = false;
+    std::string m_version;  // of the records shown (lanRecordsVersion)
     std::shared_ptr<std::atomic_bool> m_stop;
     FindingModel* m_findingModel;
     MachineModel* m_machineModel;

@@ -11,6 +11,11 @@ const Clock& systemClock() {
     return clock;
 }
 
+std::chrono::year_month_day chinaDate(const Clock& clock) {
+    return std::chrono::year_month_day(
+        std::chrono::floor<std::chrono::days>(clock.now() + std::chrono::hours(8)));
+}
+
 std::string formatUtc(std::chrono::system_clock::time_point t) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(ms);

@@ -139,15 +139,17 @@ Expected<LogEntry> EventLog::appendNow(const LogEvent& event) {
 }
 
 Expected<void> EventLog::forEach(const std::function<bool(const LogEntry&)>& visit,
-                                 std::optional<std::int64_t> periodId) {
+                                 std::optional<std::int64_t> periodId, std::int64_t afterSeq) {
     std::string sql = kSelectColumns;
-    sql += periodId ? " WHERE period_id = ? ORDER BY seq" : " ORDER BY seq";
+    sql +=
+        periodId ? " WHERE seq > ? AND period_id = ? ORDER BY seq" : " WHERE seq > ? ORDER BY seq";
     auto stmt = m_db.prepare(sql);
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
+    stmt->bind(1, afterSeq);
     if (periodId) {
-        stmt->bind(1, *periodId);
+        stmt->bind(2, *periodId);
     }
     while (true) {
         auto row = stmt->step();

@@ -369,8 +369,7 @@ void readRoster(const fs::path& path, const std::string& label, const ImportOpti
     }
     std::map<std::string, std::size_t> seats, ids, examNumbers;
     // Birth dates are compared with the date at the site (China Standard Time).
-    const std::chrono::year_month_day today{
-        std::chrono::floor<std::chrono::days>(station.clock().now() + std::chrono::hours(8))};
+    const std::chrono::year_month_day today = chinaDate(station.clock());
     for (auto& [line, row] : csv->rows) {
         CandidateRow c;
         c.line = line;

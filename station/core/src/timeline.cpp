@@ -57,13 +57,13 @@ Expected<std::vector<LogEntry>> sittingTimeline(Station& station, std::int64_t s
     std::vector<LogEntry> entries;
     auto walked = station.log().forEach(
         [&](const LogEntry& e) {
-            if (e.seq > afterSeq && concerns(nlohmann::json::parse(e.payload, nullptr, false),
-                                             sittingId, place->roomCode)) {
+            if (concerns(nlohmann::json::parse(e.payload, nullptr, false), sittingId,
+                         place->roomCode)) {
                 entries.push_back(e);
             }
             return true;
         },
-        place->periodId);
+        place->periodId, afterSeq);
     if (!walked) {
         return tl::unexpected(walked.error());
     }

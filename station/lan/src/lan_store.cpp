@@ -112,6 +112,24 @@ Expected<std::int64_t> storeFindings(Station& station, std::int64_t periodId,
     return logged->seq;
 }
 
+Expected<std::string> lanRecordsVersion(Station& station, std::int64_t periodId) {
+    auto stmt = station.db().prepare(
+        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(last_seen), "
+        "'') FROM lan_finding WHERE period_id = ?1) || '/' || (SELECT coalesce(max(seq), 0) FROM "
+        "event_log WHERE period_id = ?1 AND kind = 'netaudit.audit') || '/' || (SELECT count(*) || "
+        "':' || coalesce(max(m.id), 0) FROM machine m JOIN room r ON r.id = m.room_id JOIN period "
+        "p ON p.site_id = r.site_id WHERE p.id = ?1)");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind(1, periodId);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    return stmt->columnText(0);
+}
+
 Expected<std::optional<AuditSighting>> latestAuditSighting(Station& station,
                                                            std::int64_t periodId) {
     auto stmt = station.db().prepare(

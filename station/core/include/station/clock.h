@@ -33,6 +33,10 @@ private:
 
 const Clock& systemClock();
 
+// Today's date at the exam site (China Standard Time, UTC+8), whatever the machine's zone:
+// ID-card validity and birth dates are dates there.
+std::chrono::year_month_day chinaDate(const Clock& clock);
+
 // ISO 8601 UTC with milliseconds, e.g. 2026-11-22T08:30:00.123Z.
 std::string formatUtc(std::chrono::system_clock::time_point t);
 

@@ -68,9 +68,10 @@ public:
     // tail or appended forgery is caught too.
     Expected<LogVerification> verify(const std::optional<std::string>& expectedHead = {});
     Expected<std::string> head();
-    // Streams entries in seq order; stop early by returning false.
+    // Streams entries in seq order, those of one period when given and only those after
+    // `afterSeq` (a view that polls reads what is new); stop early by returning false.
     Expected<void> forEach(const std::function<bool(const LogEntry&)>& visit,
-                           std::optional<std::int64_t> periodId = {});
+                           std::optional<std::int64_t> periodId = {}, std::int64_t afterSeq = 0);
 
 private:
     Database& m_db;

@@ -63,11 +63,6 @@ void raise(Decision& current, Decision to) {
     }
 }
 
-std::chrono::year_month_day chinaToday(const Clock& clock) {
-    const auto local = clock.now() + std::chrono::hours(8);
-    return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local));
-}
-
 struct Enrolment {
     std::int64_t periodId = 0;
     std::optional<std::int64_t> candidateId;
@@ -410,7 +405,7 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
     if (!out.candidateId || out.seat.empty()) {
         because("not_on_roster", Decision::Refuse);
     }
-    if (attempt.card.expiredOn(chinaToday(m_station.clock()))) {
+    if (attempt.card.expiredOn(chinaDate(m_station.clock()))) {
         because("card_expired", Decision::Review);
     }
     for (const auto& issue : attempt.qualityIssues) {
@@ -701,6 +696,15 @@ Expected<Outcome> CheckinService::record(const Attempt& attempt) {
         return tl::unexpected(r.error());
     }
     return out;
+}
+
+Thresholds thresholdsFrom(const StationConfig& config, double modelThreshold) {
+    Thresholds t;
+    t.match = config.checkin.matchThreshold.value_or(modelThreshold);
+    t.reviewMargin = config.checkin.reviewMargin;
+    t.impersonationMargin = config.checkin.impersonationMargin;
+    t.requireLiveness = config.checkin.requireLiveness;
+    return t;
 }
 
 Expected<void> CheckinService::override(std::int64_t checkinId, Decision decision,

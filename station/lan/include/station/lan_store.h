@@ -44,6 +44,10 @@ struct AuditSighting {
 };
 Expected<std::optional<AuditSighting>> latestAuditSighting(Station& station, std::int64_t periodId);
 
+// A short text that changes whenever what a LAN view shows of the period changes (filed
+// machines, findings, the latest audit): a view polls it and reloads only on a change.
+Expected<std::string> lanRecordsVersion(Station& station, std::int64_t periodId);
+
 // A capture timestamp (microseconds since the epoch) as ISO 8601 UTC; empty for none.
 std::string captureTime(std::int64_t us);
 

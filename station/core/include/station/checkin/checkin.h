@@ -10,6 +10,7 @@
 #include "station/checkin/id_card.h"
 #include "station/platform/platform_client.h"
 #include "station/station.h"
+#include "station/station_config.h"
 
 namespace examguard::station::checkin {
 
@@ -41,6 +42,10 @@ struct Thresholds {
     double impersonationMargin = 0.0;
     bool requireLiveness = true;
 };
+
+// The thresholds of the station's settings ([checkin]); the face model's documented
+// `modelThreshold` where the settings name none.
+Thresholds thresholdsFrom(const StationConfig& config, double modelThreshold);
 
 // One attempt at the entrance: the card that was read, the live frame the decision rests on,
 // and what vision/ made of it.
