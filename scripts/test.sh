@@ -7,6 +7,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jobs="$(nproc)"
 
+# The tests read real captures, videos and faces (../shared/data beside the checkout, or
+# $EXAMGUARD_SHARED_DATA): without them, say so now rather than after the build.
+shared="${EXAMGUARD_SHARED_DATA:-$root/../shared/data}"
+if [ ! -d "$shared" ]; then
+    echo "test.sh: no test data at $shared; set EXAMGUARD_SHARED_DATA to the shared data directory" >&2
+    exit 2
+fi
+
 scripts/setup.sh
 
 echo "== format check"
