@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """examguard checkin end to end: the real binary, real face models, real photos from
-../shared/data/faces, a real station database. Usage: checkin_cli_test.py EXAMGUARD SOURCE_DIR"""
+../shared/data/faces, a real station database.
+Usage: checkin_cli_test.py EXAMGUARD SOURCE_DIR [SHARED_DATA_DIR]"""
 import json
 import os
 import shutil
@@ -12,7 +13,8 @@ import unittest
 
 EXAMGUARD = sys.argv[1] if len(sys.argv) > 1 else "examguard"
 SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
-FACES = os.path.join(SOURCE, "..", "shared", "data", "faces")
+DATA = sys.argv[3] if len(sys.argv) > 3 else os.path.join(SOURCE, "..", "shared", "data")
+FACES = os.path.join(DATA, "faces")
 PERIOD = "2026-DG-011"
 ZHANG = "370105199809286798"  # seat A01 of the demo roster
 WANG = "370112198203267081"   # seat A02

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs the real examguard binary and checks exit codes and --json output against the JSON
-Schemas in schemas/cli/. Usage: cli_contract_test.py EXAMGUARD SOURCE_DIR"""
+Schemas in schemas/cli/. Usage: cli_contract_test.py EXAMGUARD SOURCE_DIR [SHARED_DATA_DIR]"""
 import json
 import os
 import shutil
@@ -14,6 +14,7 @@ import jsonschema
 
 EXAMGUARD = sys.argv[1] if len(sys.argv) > 1 else "examguard"
 SOURCE = sys.argv[2] if len(sys.argv) > 2 else "."
+DATA = sys.argv[3] if len(sys.argv) > 3 else os.path.join(SOURCE, "..", "shared", "data")
 
 
 def schema(name):
@@ -178,7 +179,7 @@ class CliContract(unittest.TestCase):
         self.assertEqual(json.loads(out), {"items": []})
 
     def test_netaudit_pcap_report_exit_codes_and_storage(self):
-        pcaps = os.path.join(SOURCE, "..", "shared", "data", "pcap")
+        pcaps = os.path.join(DATA, "pcap")
         code, out, err = run("--json", "netaudit", "pcap", os.path.join(pcaps, "ndpi-anydesk.pcapng"))
         self.assertEqual(code, 1, err)
         doc = json.loads(out)
