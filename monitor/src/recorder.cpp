@@ -16,6 +16,7 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavdevice/avdevice.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libavutil/log.h>
@@ -26,6 +27,7 @@ extern "C" {
 #include "logger.h"
 #include "monitor/redact.h"
 #include "segment_writer.h"
+#include "transcoder.h"
 
 namespace examguard::monitor {
 
@@ -60,12 +62,17 @@ void installAvLog() {
     std::call_once(once, [] {
         av_log_set_level(AV_LOG_WARNING);
         av_log_set_callback(avLogToSpdlog);
+        avdevice_register_all();
     });
 }
 
 bool isNetworkUrl(const std::string& url) {
     const auto scheme = url.find("://");
     return scheme != std::string::npos && url.compare(0, scheme, "file") != 0;
+}
+
+bool isDevice(const std::string& url) {
+    return url.rfind("/dev/video", 0) == 0;
 }
 
 bool isRtsp(const std::string& url) {
@@ -131,8 +138,12 @@ struct Recorder::Impl {
     // The segment being written.
     std::unique_ptr<SegmentWriter> writer;
 
-    // The analysis tap's decoder (only when callbacks.wantsFrame is set).
+    // The reference stream's decoder: for the analysis tap (when callbacks.wantsFrame is set)
+    // and for the encoder.
     std::unique_ptr<AVCodecContext, CodecFree> decoder;
+    // Set when the camera sends pictures MPEG-TS cannot carry (a USB camera's MJPEG or raw
+    // frames): the reference stream is then encoded to H.264 instead of copied.
+    std::unique_ptr<VideoEncoder> encoder;
     std::unique_ptr<AVFrame, FrameFree> decoded;
     std::unique_ptr<SwsContext, ScaleFree> scaler;
     std::vector<std::uint8_t> bgr;
@@ -141,8 +152,9 @@ struct Recorder::Impl {
     std::int64_t segmentPackets = 0;
     bool diskLow = false;
 
-    // Input streams copied (video and audio) and, for each input stream, its output index.
-    std::vector<int> copied;
+    // What segments hold (the input streams recorded, one encoded) and, for each input stream,
+    // its output index.
+    std::vector<OutputStream> outputs;
     std::vector<int> outputOf;
     int reference = -1;  // the video stream segments are cut on
 
@@ -179,8 +191,20 @@ struct Recorder::Impl {
         if (isRtsp(config.url)) {
             av_dict_set(&options, "rtsp_transport", "tcp", 0);
         }
+        for (const auto& [key, value] : config.inputOptions) {
+            av_dict_set(&options, key.c_str(), value.c_str(), 0);
+        }
+        const AVInputFormat* format = nullptr;
+        if (isDevice(config.url)) {
+            format = av_find_input_format("video4linux2");
+            if (format == nullptr) {
+                av_dict_free(&options);
+                avformat_free_context(raw);
+                return tl::unexpected(fmt::format("{}: libavdevice has no V4L2 input", shownUrl));
+            }
+        }
         arm();
-        int rc = avformat_open_input(&raw, config.url.c_str(), nullptr, &options);
+        int rc = avformat_open_input(&raw, config.url.c_str(), format, &options);
         av_dict_free(&options);
         if (rc < 0) {  // raw was freed
             return tl::unexpected(fmt::format("{}: {}", shownUrl, avError(rc)));
@@ -192,48 +216,78 @@ struct Recorder::Impl {
             return tl::unexpected(
                 fmt::format("{}: no stream information: {}", shownUrl, avError(rc)));
         }
-        copied.clear();
+        outputs.clear();
         outputOf.assign(raw->nb_streams, -1);
         reference = -1;
         for (unsigned i = 0; i < raw->nb_streams; ++i) {
-            const AVCodecParameters* par = raw->streams[i]->codecpar;
+            const AVStream* stream = raw->streams[i];
+            const AVCodecParameters* par = stream->codecpar;
             const bool video = par->codec_type == AVMEDIA_TYPE_VIDEO &&
-                               !(raw->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC);
-            if ((video || par->codec_type == AVMEDIA_TYPE_AUDIO) &&
-                par->codec_id != AV_CODEC_ID_NONE) {
-                outputOf[i] = static_cast<int>(copied.size());
-                copied.push_back(static_cast<int>(i));
-                if (video && reference < 0) {
-                    reference = static_cast<int>(i);
-                }
+                               !(stream->disposition & AV_DISPOSITION_ATTACHED_PIC);
+            if (!(video || par->codec_type == AVMEDIA_TYPE_AUDIO) ||
+                par->codec_id == AV_CODEC_ID_NONE) {
+                continue;
             }
+            if (video && reference < 0) {
+                reference = static_cast<int>(i);  // encoded below when MPEG-TS cannot carry it
+            } else if (!transportStreamCarries(par->codec_id)) {
+                logger().warn("camera {}: stream {} ({}) cannot go into MPEG-TS; not recorded",
+                              config.camera, i, avcodec_get_name(par->codec_id));
+                continue;
+            }
+            outputOf[i] = static_cast<int>(outputs.size());
+            outputs.push_back({par, stream->time_base.num, stream->time_base.den});
         }
         if (reference < 0) {
             return tl::unexpected(fmt::format("{}: no video stream", shownUrl));
         }
-        openDecoder(raw->streams[reference]);
+        const AVStream* video = raw->streams[reference];
+        const bool encode = !transportStreamCarries(video->codecpar->codec_id);
+        openDecoder(video, encode);
+        encoder.reset();
+        if (encode) {
+            if (!decoder) {
+                return tl::unexpected(fmt::format("{}: cannot decode {} pictures to record them",
+                                                  shownUrl,
+                                                  avcodec_get_name(video->codecpar->codec_id)));
+            }
+            // A keyframe a second: segments are cut within a second of their length.
+            auto opened = VideoEncoder::open(video->codecpar->width, video->codecpar->height,
+                                             video->time_base, video->avg_frame_rate, 1.0);
+            if (!opened) {
+                return tl::unexpected(fmt::format("{}: {}", shownUrl, opened.error()));
+            }
+            encoder = std::move(*opened);
+            const AVRational tb = encoder->timeBase();
+            outputs[static_cast<std::size_t>(outputOf[static_cast<std::size_t>(reference)])] = {
+                encoder->parameters(), tb.num, tb.den};
+            logger().info("camera {}: {} pictures are encoded to H.264", config.camera,
+                          avcodec_get_name(video->codecpar->codec_id));
+        }
         return input;
     }
 
-    // A decoder for the analysis tap; without one (no tap, or no decoder for the codec)
-    // recording goes on unanalysed.
-    void openDecoder(const AVStream* stream) {
+    // The reference stream's decoder, when the analysis tap or the encoder needs one. Without
+    // one the analysis is skipped (the recording goes on); the encoder cannot do without.
+    void openDecoder(const AVStream* stream, bool forEncoder) {
         decoder.reset();
         scaler.reset();
-        if (!callbacks.wantsFrame) {
+        if (!callbacks.wantsFrame && !forEncoder) {
             return;
         }
         const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
         std::unique_ptr<AVCodecContext, CodecFree> ctx(codec ? avcodec_alloc_context3(codec)
                                                              : nullptr);
         if (!ctx || avcodec_parameters_to_context(ctx.get(), stream->codecpar) < 0) {
-            logger().warn("camera {}: no decoder for analysis", config.camera);
+            logger().warn("camera {}: no decoder for {}", config.camera,
+                          avcodec_get_name(stream->codecpar->codec_id));
             return;
         }
         ctx->thread_count = 1;  // one camera, one core at most
         ctx->pkt_timebase = stream->time_base;
         if (avcodec_open2(ctx.get(), codec, nullptr) < 0) {
-            logger().warn("camera {}: the decoder for analysis does not open", config.camera);
+            logger().warn("camera {}: the decoder for {} does not open", config.camera,
+                          avcodec_get_name(stream->codecpar->codec_id));
             return;
         }
         decoder = std::move(ctx);
@@ -243,45 +297,51 @@ struct Recorder::Impl {
     }
 
     // Decodes one packet of the reference stream (null: drains the decoder at the end of a
-    // session); frames due for analysis go to onFrame.
-    // `toWall` maps a time stamp (microseconds of stream time) to wall time.
-    template <typename ToWall>
-    void decode(const AVPacket* packet, AVRational timeBase, ToWall&& toWall) {
+    // session) and hands each picture to `onPicture`.
+    template <typename OnPicture>
+    void decode(const AVPacket* packet, OnPicture&& onPicture) {
         if (!decoder || !decoded || avcodec_send_packet(decoder.get(), packet) < 0) {
             return;  // a damaged packet: the picture is skipped, the recording is not
         }
         while (avcodec_receive_frame(decoder.get(), decoded.get()) == 0) {
             ++stats.framesDecoded;
-            const std::int64_t ts = decoded->best_effort_timestamp;
-            if (ts == AV_NOPTS_VALUE) {
-                av_frame_unref(decoded.get());
-                continue;
-            }
-            const WallTime t = toWall(av_rescale_q(ts, timeBase, AV_TIME_BASE_Q));
-            if (!callbacks.wantsFrame(t)) {
-                if (callbacks.onFrameSkipped) {
-                    callbacks.onFrameSkipped(t);
-                }
-                av_frame_unref(decoded.get());
-                continue;
-            }
-            const AVFrame* f = decoded.get();
-            scaler.reset(sws_getCachedContext(
-                scaler.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
-                f->width, f->height, AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr, nullptr));
-            const int stride = f->width * 3;
-            bgr.resize(static_cast<std::size_t>(stride) * static_cast<std::size_t>(f->height));
-            std::uint8_t* planes[4] = {bgr.data(), nullptr, nullptr, nullptr};
-            int strides[4] = {stride, 0, 0, 0};
-            if (scaler && f->width > 0 && f->height > 0 &&
-                sws_scale(scaler.get(), f->data, f->linesize, 0, f->height, planes, strides) ==
-                    f->height) {
-                ++stats.framesAnalysed;
-                if (callbacks.onFrame) {
-                    callbacks.onFrame(Frame{t, f->width, f->height, bgr.data(), stride});
-                }
-            }
+            onPicture(decoded.get());
             av_frame_unref(decoded.get());
+        }
+    }
+
+    // Offers a decoded picture to the analysis tap; the ones it takes go out in BGR.
+    // `toWall` maps a time stamp (microseconds of stream time) to wall time.
+    template <typename ToWall>
+    void analyse(const AVFrame* f, AVRational timeBase, ToWall&& toWall) {
+        if (!callbacks.wantsFrame) {
+            return;
+        }
+        const std::int64_t ts = f->best_effort_timestamp;
+        if (ts == AV_NOPTS_VALUE) {
+            return;
+        }
+        const WallTime t = toWall(av_rescale_q(ts, timeBase, AV_TIME_BASE_Q));
+        if (!callbacks.wantsFrame(t)) {
+            if (callbacks.onFrameSkipped) {
+                callbacks.onFrameSkipped(t);
+            }
+            return;
+        }
+        scaler.reset(sws_getCachedContext(
+            scaler.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format), f->width,
+            f->height, AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr, nullptr));
+        const int stride = f->width * 3;
+        bgr.resize(static_cast<std::size_t>(stride) * static_cast<std::size_t>(f->height));
+        std::uint8_t* planes[4] = {bgr.data(), nullptr, nullptr, nullptr};
+        int strides[4] = {stride, 0, 0, 0};
+        if (scaler && f->width > 0 && f->height > 0 &&
+            sws_scale(scaler.get(), f->data, f->linesize, 0, f->height, planes, strides) ==
+                f->height) {
+            ++stats.framesAnalysed;
+            if (callbacks.onFrame) {
+                callbacks.onFrame(Frame{t, f->width, f->height, bgr.data(), stride});
+            }
         }
     }
 
@@ -297,7 +357,7 @@ struct Recorder::Impl {
         diskLow = low;
     }
 
-    void openSegment(WallTime start, const AVFormatContext* input) {
+    void openSegment(WallTime start) {
         checkDisk();
         const std::string base = safeFileName(config.camera) + "-" + compactUtc(start);
         std::filesystem::path path = config.outputDir / (base + ".ts");
@@ -305,7 +365,7 @@ struct Recorder::Impl {
         for (int n = 1; std::filesystem::exists(path, ec) && n < 1000; ++n) {
             path = config.outputDir / fmt::format("{}-{}.ts", base, n);
         }
-        auto opened = SegmentWriter::open(path, input, copied);
+        auto opened = SegmentWriter::open(path, outputs);
         if (!opened) {
             reportWriteError(opened.error());
             return;
@@ -345,7 +405,8 @@ struct Recorder::Impl {
         WallTime lastPacket;
     };
 
-    // Copies packets until the stream ends, fails, stalls or stop(). The pending gap is
+    // Records packets until the stream ends, fails, stalls or stop(): copied, or for a camera
+    // whose pictures MPEG-TS cannot carry, decoded and encoded first. The pending gap is
     // reported at the first usable packet.
     SessionEnd record(AVFormatContext* input, std::optional<WallTime>& gapStart, bool live) {
         SessionEnd end;
@@ -359,37 +420,30 @@ struct Recorder::Impl {
         WallTime wallBase;
         std::int64_t baseUs = 0;
         WallTime last;
-        while (!stop.load()) {
-            arm();
-            const int rc = av_read_frame(input, packet.get());
-            if (rc == AVERROR(EAGAIN)) {
-                continue;
-            }
-            if (rc < 0) {
-                if (rc != AVERROR_EOF && rc != AVERROR_EXIT) {
-                    logger().warn("camera {}: {}: {}", config.camera, shownUrl, avError(rc));
-                }
-                break;
-            }
-            AVPacket* p = packet.get();
-            const int out =
-                p->stream_index >= 0 && p->stream_index < static_cast<int>(outputOf.size())
-                    ? outputOf[static_cast<std::size_t>(p->stream_index)]
-                    : -1;
+        const auto toWall = [&](std::int64_t frameUs) {
+            return wallBase + std::chrono::microseconds(frameUs - baseUs);
+        };
+        const int encodedOutput = encoder ? outputOf[static_cast<std::size_t>(reference)] : -1;
+        const AVRational videoTimeBase = input->streams[reference]->time_base;
+
+        // One packet of output stream `out` (time stamps in `tb`): anchors the wall clock,
+        // cuts segments on the reference stream's keyframes, feeds a copied reference stream's
+        // analysis, writes. Consumes the packet.
+        const auto writePacket = [&](AVPacket* p, int out, AVRational tb, bool isReference) {
             const std::int64_t ts = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
-            const bool key = p->stream_index == reference && (p->flags & AV_PKT_FLAG_KEY) != 0;
-            if (out < 0 || (!started && (!key || ts == AV_NOPTS_VALUE))) {
+            const bool key = isReference && (p->flags & AV_PKT_FLAG_KEY) != 0;
+            if (!started && (!key || ts == AV_NOPTS_VALUE)) {
                 av_packet_unref(p);  // recording starts on a keyframe with a time stamp
-                continue;
+                return;
             }
-            const AVRational tb = input->streams[p->stream_index]->time_base;
             const std::int64_t us =
                 ts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : av_rescale_q(ts, tb, AV_TIME_BASE_Q);
             const auto arrival = std::chrono::system_clock::now();
             if (!started) {
                 started = true;
                 baseUs = us;
-                wallBase = arrival;
+                // A file stands for the time it was filmed when the configuration says when.
+                wallBase = !live && config.fileStart ? *config.fileStart : arrival;
                 if (gapStart) {
                     ++stats.gaps;
                     if (callbacks.onSignalLost) {
@@ -422,7 +476,7 @@ struct Recorder::Impl {
                 // After a write failure the next try is at the next segment boundary, so a
                 // full disk gives one error a segment, not one a keyframe.
                 if (!writer && us != AV_NOPTS_VALUE && us >= retryAtUs) {
-                    openSegment(t, input);
+                    openSegment(t);
                     segmentStartUs = us;
                     if (!writer) {
                         retryAtUs = us + segmentUs;
@@ -431,9 +485,9 @@ struct Recorder::Impl {
             }
             if (!writer) {
                 av_packet_unref(p);
-                continue;
+                return;
             }
-            if (p->stream_index == reference && p->duration > 0 && us != AV_NOPTS_VALUE) {
+            if (isReference && p->duration > 0 && us != AV_NOPTS_VALUE) {
                 last = std::max(last, t + std::chrono::microseconds(
                                               av_rescale_q(p->duration, tb, AV_TIME_BASE_Q)));
             } else {
@@ -443,21 +497,64 @@ struct Recorder::Impl {
             ++segmentPackets;
             end.gotPackets = true;
             end.lastPacket = last;
-            if (decoder && p->stream_index == reference) {
-                decode(p, tb, [&](std::int64_t frameUs) {
-                    return wallBase + std::chrono::microseconds(frameUs - baseUs);
-                });
+            if (decoder && !encoder && isReference) {  // the analysis tap of a copied stream
+                decode(p, [&](const AVFrame* f) { analyse(f, videoTimeBase, toWall); });
             }
             if (auto written = writer->write(p, out); !written) {
                 writer.reset();  // removes the .part file
                 retryAtUs = segmentStartUs + segmentUs;
                 reportWriteError(written.error());
             }
-        }
-        if (decoder && started) {  // the frames the decoder still holds
-            decode(nullptr, input->streams[reference]->time_base, [&](std::int64_t frameUs) {
-                return wallBase + std::chrono::microseconds(frameUs - baseUs);
+        };
+        // A decoded picture of a camera whose pictures are encoded: to the encoder first (its
+        // packet anchors the clock), then to the analysis tap.
+        const auto encodePicture = [&](const AVFrame* picture) {
+            auto encoded = encoder->encode(picture, [&](AVPacket* p) {
+                writePacket(p, encodedOutput, encoder->timeBase(), true);
             });
+            if (!encoded) {
+                logger().warn("camera {}: {}", config.camera, encoded.error());
+            }
+            if (started) {
+                analyse(picture, videoTimeBase, toWall);
+            }
+        };
+
+        while (!stop.load()) {
+            arm();
+            const int rc = av_read_frame(input, packet.get());
+            if (rc == AVERROR(EAGAIN)) {
+                continue;
+            }
+            if (rc < 0) {
+                if (rc != AVERROR_EOF && rc != AVERROR_EXIT) {
+                    logger().warn("camera {}: {}: {}", config.camera, shownUrl, avError(rc));
+                }
+                break;
+            }
+            AVPacket* p = packet.get();
+            const int out =
+                p->stream_index >= 0 && p->stream_index < static_cast<int>(outputOf.size())
+                    ? outputOf[static_cast<std::size_t>(p->stream_index)]
+                    : -1;
+            if (out < 0) {
+                av_packet_unref(p);
+                continue;
+            }
+            const bool isReference = p->stream_index == reference;
+            if (encoder && isReference) {
+                decode(p, encodePicture);
+                av_packet_unref(p);
+                continue;
+            }
+            writePacket(p, out, input->streams[p->stream_index]->time_base, isReference);
+        }
+        if (encoder) {  // the pictures and packets still held
+            decode(nullptr, encodePicture);
+            encoder->flush(
+                [&](AVPacket* p) { writePacket(p, encodedOutput, encoder->timeBase(), true); });
+        } else if (decoder && started) {
+            decode(nullptr, [&](const AVFrame* f) { analyse(f, videoTimeBase, toWall); });
         }
         if (writer) {
             finishSegment(last);
@@ -498,13 +595,14 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
         return tl::unexpected(
             fmt::format("{}: cannot create the directory: {}", c.outputDir.string(), ec.message()));
     }
-    const bool network = isNetworkUrl(c.url);
+    // A live camera, or a USB camera (unplugged and plugged back): reconnected until stop().
+    const bool live = isNetworkUrl(c.url) || isDevice(c.url);
     std::optional<WallTime> gapStart;
     auto backoff = c.backoffInitial;
     while (!s.stop.load()) {
         auto input = s.openInput();
         if (!input) {
-            if (!network) {
+            if (!live) {
                 return tl::unexpected(input.error());
             }
             if (!gapStart) {
@@ -515,15 +613,18 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
             }
             logger().warn("camera {}: {}; retrying in {} ms", c.camera, input.error(),
                           backoff.count());
+            if (s.callbacks.onConnectError) {
+                s.callbacks.onConnectError(input.error());
+            }
             s.waitFor(backoff);
             backoff = std::min(backoff * 2, c.backoffMax);
             continue;
         }
         ++s.stats.connects;
         logger().info("camera {}: recording {}", c.camera, s.shownUrl);
-        const auto session = s.record(input->get(), gapStart, network);
+        const auto session = s.record(input->get(), gapStart, live);
         input.value().reset();
-        if (!network || s.stop.load()) {
+        if (!live || s.stop.load()) {
             break;
         }
         if (session.gotPackets) {
@@ -537,7 +638,7 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
         s.waitFor(backoff);
         backoff = std::min(backoff * 2, c.backoffMax);
     }
-    if (gapStart && network) {
+    if (gapStart && live) {
         ++s.stats.gaps;
         if (s.callbacks.onSignalLost) {
             const auto now = std::chrono::system_clock::now();

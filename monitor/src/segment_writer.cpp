@@ -108,8 +108,7 @@ tl::expected<void, std::string> syncDirectory(const std::filesystem::path& dir) 
 }  // namespace
 
 tl::expected<std::unique_ptr<SegmentWriter>, std::string> SegmentWriter::open(
-    const std::filesystem::path& final, const AVFormatContext* input,
-    const std::vector<int>& inputStreams) {
+    const std::filesystem::path& final, const std::vector<OutputStream>& streams) {
     std::unique_ptr<SegmentWriter> w(new SegmentWriter());
     w->m_state = std::make_unique<State>();
     State& s = *w->m_state;
@@ -145,15 +144,14 @@ tl::expected<std::unique_ptr<SegmentWriter>, std::string> SegmentWriter::open(
     }
     s.out->pb = s.io;
     s.out->flags |= AVFMT_FLAG_CUSTOM_IO;
-    for (int index : inputStreams) {
-        const AVStream* in = input->streams[index];
+    for (const OutputStream& in : streams) {
         AVStream* st = avformat_new_stream(s.out, nullptr);
-        if (st == nullptr || avcodec_parameters_copy(st->codecpar, in->codecpar) < 0) {
+        if (st == nullptr || avcodec_parameters_copy(st->codecpar, in.parameters) < 0) {
             return tl::unexpected(std::string("out of memory"));
         }
         st->codecpar->codec_tag = 0;
-        st->time_base = in->time_base;
-        s.inputTimeBase.push_back(in->time_base);
+        st->time_base = AVRational{in.timeBaseNum, in.timeBaseDen};
+        s.inputTimeBase.push_back(st->time_base);
         s.lastDts.push_back(AV_NOPTS_VALUE);
     }
     const int rc = avformat_write_header(s.out, nullptr);

@@ -10,7 +10,7 @@
 
 #include <tl/expected.hpp>
 
-struct AVFormatContext;
+struct AVCodecParameters;
 struct AVPacket;
 
 namespace examguard::monitor {
@@ -21,19 +21,25 @@ struct WrittenSegment {
     std::string sha256;
 };
 
+// One stream of a segment: the parameters of what is written (an input stream's, copied, or
+// the encoder's) and the time base of the packets handed to write().
+struct OutputStream {
+    const AVCodecParameters* parameters = nullptr;
+    int timeBaseNum = 1;
+    int timeBaseDen = 90000;
+};
+
 class SegmentWriter {
 public:
-    // Creates `final + ".part"` (never overwriting) with one output stream per entry of
-    // `inputStreams` (indices into `input`'s streams), parameters copied.
+    // Creates `final + ".part"` (never overwriting) with one output stream per entry.
     static tl::expected<std::unique_ptr<SegmentWriter>, std::string> open(
-        const std::filesystem::path& final, const AVFormatContext* input,
-        const std::vector<int>& inputStreams);
+        const std::filesystem::path& final, const std::vector<OutputStream>& streams);
     ~SegmentWriter();  // an unfinished segment's .part file is removed
     SegmentWriter(const SegmentWriter&) = delete;
     SegmentWriter& operator=(const SegmentWriter&) = delete;
 
-    // `outputStream` is the position in inputStreams; the packet's timestamps are in the
-    // input stream's time base. The packet is consumed (unreferenced).
+    // `outputStream` is the position in `streams`; the packet's timestamps are in that
+    // stream's time base. The packet is consumed (unreferenced).
     tl::expected<void, std::string> write(AVPacket* packet, int outputStream);
     // Trailer, flush, fsync, rename to the final name, fsync the directory.
     tl::expected<WrittenSegment, std::string> finish();

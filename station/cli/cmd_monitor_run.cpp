@@ -487,15 +487,17 @@ int run(const CliContext& ctx, const RunOptions& o) {
     };
     for (auto& slot : slots) {
         CameraSlot* s = slot.get();
-        monitor::RecorderConfig rc{
-            s->camera.code,
-            s->camera.url,
-            s->camera.directory,
-            s->camera.segmentSeconds,
-            durationOf(config->ioTimeoutS),
-            std::min(std::chrono::milliseconds(500), durationOf(config->reconnectMaxS)),
-            durationOf(config->reconnectMaxS),
-            minFree};
+        monitor::RecorderConfig rc{.camera = s->camera.code,
+                                   .url = s->camera.url,
+                                   .inputOptions = s->camera.inputOptions,
+                                   .fileStart = s->camera.startTime,
+                                   .outputDir = s->camera.directory,
+                                   .segmentSeconds = s->camera.segmentSeconds,
+                                   .ioTimeout = durationOf(config->ioTimeoutS),
+                                   .backoffInitial = std::min(std::chrono::milliseconds(500),
+                                                              durationOf(config->reconnectMaxS)),
+                                   .backoffMax = durationOf(config->reconnectMaxS),
+                                   .minFreeBytes = minFree};
         monitor::RecorderCallbacks callbacks{
             [&store, s](const monitor::Segment& seg) { store.segment(*s, seg); },
             [&store, s](const monitor::SignalGap& gap) { store.signalLost(*s, gap); },

@@ -12,7 +12,10 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -22,9 +25,17 @@ using WallTime = std::chrono::system_clock::time_point;
 
 struct RecorderConfig {
     std::string camera;  // code; names the files (letters, digits, '-', '_', '.')
-    // rtsp:// (or rtsps://, http://), or a file path. A file is read once, as fast as it
-    // decodes, and ends at its end; a network source is reconnected until stop().
+    // rtsp:// (or rtsps://, http://), a USB camera (/dev/videoN, through V4L2), or a file
+    // path. A file is read once, as fast as it decodes, and ends at its end; a network or USB
+    // camera is reconnected until stop(). Pictures MPEG-TS cannot carry (a USB camera's MJPEG
+    // or raw frames) are encoded to H.264; everything else is copied as it comes.
     std::string url;
+    // Options for FFmpeg's demuxer or device, e.g. a USB camera's {"input_format", "mjpeg"},
+    // {"video_size", "1280x720"}, {"framerate", "25"}.
+    std::vector<std::pair<std::string, std::string>> inputOptions;
+    // For a file: the wall time of its first picture (when it was filmed). Default: when it is
+    // read.
+    std::optional<std::chrono::system_clock::time_point> fileStart;
     std::filesystem::path outputDir;  // segments go straight into it
     double segmentSeconds = 60;
     // A read or connect that makes no progress for this long counts as a dropped stream.
@@ -68,6 +79,8 @@ struct RecorderCallbacks {
     std::function<void(const std::filesystem::path& dir, std::uint64_t freeBytes)> onDiskLow;
     // A segment could not be written (disk full, I/O error); recording goes on with the next.
     std::function<void(const std::string& message)> onWriteError;
+    // A live camera could not be opened (it is retried after the backoff).
+    std::function<void(const std::string& message)> onConnectError;
     // Decimated analysis of the same stream. When wantsFrame is set, the video stream is also
     // decoded (H.264 needs every frame for the next), and each decoded frame's time is offered
     // to wantsFrame; only frames it accepts are converted to BGR and passed to onFrame. The

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "station/file_io.h"
+#include "station/import/validators.h"
 
 namespace examguard::station {
 
@@ -326,6 +327,43 @@ Expected<std::string> readText(const toml::table& table, std::string_view sectio
     return *text;
 }
 
+// input_options = { input_format = "mjpeg", video_size = "1280x720" }: names of FFmpeg options
+// (lower-case letters, digits, '_') with short printable values.
+Expected<std::vector<std::pair<std::string, std::string>>> readInputOptions(
+    const toml::table& camera, std::string_view source) {
+    std::vector<std::pair<std::string, std::string>> options;
+    const toml::node* node = camera.get("input_options");
+    if (!node) {
+        return options;
+    }
+    const toml::table* table = node->as_table();
+    if (!table || table->size() > 16) {
+        return badInput(source, node->source(),
+                        "[[camera]] input_options must be a table of at most 16 options");
+    }
+    for (const auto& [key, value] : *table) {
+        const std::string name(key.str());
+        bool ok = !name.empty() && name.size() <= 32;
+        for (char c : name) {
+            ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        }
+        const auto text = value.value<std::string>();
+        ok = ok && text && !text->empty() && text->size() <= 64;
+        for (char c : text.value_or("")) {
+            ok = ok && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+        }
+        if (!ok) {
+            return badInput(source, value.source(),
+                            fmt::format("[[camera]] input_options.{}: an option name of lower-case "
+                                        "letters, digits and '_' with a text value of at most 64 "
+                                        "bytes is expected",
+                                        name.substr(0, 32)));
+        }
+        options.emplace_back(name, *text);
+    }
+    return options;
+}
+
 Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::string_view source,
                                               const std::filesystem::path& recordings) {
     const toml::table* table = node.as_table();
@@ -335,7 +373,8 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     MonitoredCamera camera;
     if (auto r =
             readNumbers(*table, "camera", source, {{"segment_s", 2, 3600, &camera.segmentSeconds}},
-                        {"code", "room", "name", "url", "directory", "analysis"});
+                        {"code", "room", "name", "url", "directory", "analysis", "input_options",
+                         "start_time"});
         !r) {
         return tl::unexpected(r.error());
     }
@@ -374,6 +413,24 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     camera.name = name->empty() ? camera.code : *name;
     camera.url = *url;
     camera.directory = directory->empty() ? recordings / camera.code : *directory;
+    auto options = readInputOptions(*table, source);
+    if (!options) {
+        return tl::unexpected(options.error());
+    }
+    camera.inputOptions = std::move(*options);
+    if (const toml::node* start = table->get("start_time")) {
+        const bool file =
+            camera.url.find("://") == std::string::npos && camera.url.rfind("/dev/video", 0) != 0;
+        const auto text = start->value<std::string>();
+        auto at = text ? import::parseDateTime(*text) : tl::unexpected(import::FieldError{});
+        if (!file || !at) {
+            return badInput(source, start->source(),
+                            !file ? "[[camera]] start_time applies to a video file only"
+                                  : "[[camera]] start_time must be a date and time such as "
+                                    "\"2026-11-25T09:05:00+08:00\"");
+        }
+        camera.startTime = std::chrono::system_clock::time_point(*at);
+    }
     return camera;
 }
 

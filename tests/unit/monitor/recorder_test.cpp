@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -322,6 +324,156 @@ TEST_F(RecorderTest, StalledCameraIsRetriedAfterTheTimeout) {
         ::close(c);
     }
     ::close(socket.fd);
+}
+
+// What a USB camera sends, made from the real clip with the ffmpeg tool: MJPEG (most USB
+// cameras above VGA) or raw YUYV 4:2:2 (the rest). MPEG-TS cannot carry either, so the recorder
+// encodes them to H.264. (A real /dev/videoN cannot be tested here: the machine has no camera
+// and a container cannot load the v4l2loopback module; the device is opened through
+// libavdevice's V4L2 input, which is the only part these tests do not reach.)
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return out;
+    }
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+        out.append(buffer, n);
+    }
+    ::pclose(pipe);
+    return out;
+}
+
+fs::path usbLikeClip(const fs::path& dir, const std::string& name, const std::string& codecArgs,
+                     double seconds) {
+    const fs::path out = dir / name;
+    const std::string command =
+        fmt::format("ffmpeg -nostdin -v error -y -i '{}' -t {} -an {} '{}' 2>&1", kClip.string(),
+                    seconds, codecArgs, out.string());
+    const std::string errors = run(command);
+    EXPECT_TRUE(errors.empty()) << command << ": " << errors;
+    return out;
+}
+
+// "h264,40": the codec and the number of pictures ffprobe decodes from a segment.
+std::string probe(const fs::path& segment) {
+    std::string out =
+        run(fmt::format("ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+                        "stream=codec_name,nb_read_frames -of csv=p=0 '{}'",
+                        segment.string()));
+    return out.substr(0, out.find('\n'));  // an MPEG-TS lists the stream again in its program
+}
+
+TEST_F(RecorderTest, MjpegCameraIsEncodedToH264SegmentsCutOnTime) {
+    const fs::path clip = usbLikeClip(dir, "usb.avi", "-c:v mjpeg -q:v 5", 12);
+    std::vector<Segment> segments;
+    std::vector<Frame> frames;
+    WallTime nextDue{};
+    double darkest = 255;
+    Recorder recorder(
+        {.camera = "usb", .url = clip.string(), .outputDir = dir / "out", .segmentSeconds = 4},
+        {.onSegment = [&](const Segment& s) { segments.push_back(s); },
+         .wantsFrame = [&](WallTime t) { return t >= nextDue; },
+         .onFrame =
+             [&](const Frame& f) {
+                 frames.push_back(f);
+                 nextDue = f.time + 500ms;
+                 double sum = 0;
+                 for (int x = 0; x < f.width * 3; ++x) {
+                     sum += f.bgr[static_cast<std::size_t>(f.height / 2) * f.stride + x];
+                 }
+                 darkest = std::min(darkest, sum / (f.width * 3));
+             }});
+    auto stats = recorder.run();
+    ASSERT_TRUE(stats) << stats.error();
+    // 12 s at 10 fps, a keyframe forced every second: cuts at 4 and 8 s.
+    ASSERT_EQ(segments.size(), 3u);
+    int pictures = 0;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const Segment& s = segments[i];
+        SCOPED_TRACE(s.path.string());
+        EXPECT_EQ(sha256Of(s.path), s.sha256);
+        EXPECT_EQ(fs::file_size(s.path), s.bytes);
+        EXPECT_NEAR(std::chrono::duration<double>(s.end - s.start).count(), 4.0, 0.01);
+        if (i > 0) {
+            EXPECT_EQ(segments[i - 1].end, s.start);
+        }
+        const std::string probed = probe(s.path);  // each segment plays on its own
+        ASSERT_EQ(probed.rfind("h264,", 0), 0u) << probed;
+        pictures += std::stoi(probed.substr(5));
+    }
+    EXPECT_EQ(pictures, 120);  // every picture of the camera, none twice
+    EXPECT_EQ(stats->framesDecoded, 120);
+    // The analysis tap sees the camera's pictures at 2 fps, in colour, not black.
+    EXPECT_NEAR(static_cast<double>(frames.size()), 24, 1);
+    ASSERT_FALSE(frames.empty());
+    EXPECT_EQ(frames[0].width, 768);
+    EXPECT_EQ(frames[0].height, 432);
+    EXPECT_GT(darkest, 20);
+}
+
+TEST_F(RecorderTest, RawYuyvPicturesAreEncodedToo) {
+    const fs::path clip =
+        usbLikeClip(dir, "usb.nut", "-vf scale=320:180 -c:v rawvideo -pix_fmt yuyv422", 3);
+    std::vector<Segment> segments;
+    Recorder recorder(
+        {.camera = "usb", .url = clip.string(), .outputDir = dir / "out", .segmentSeconds = 60},
+        {.onSegment = [&](const Segment& s) { segments.push_back(s); }});
+    auto stats = recorder.run();
+    ASSERT_TRUE(stats) << stats.error();
+    ASSERT_EQ(segments.size(), 1u);
+    EXPECT_EQ(probe(segments[0].path), "h264,30");
+    EXPECT_NEAR(std::chrono::duration<double>(segments[0].end - segments[0].start).count(), 3.0,
+                0.01);
+}
+
+// A recorded file stands for the time it was filmed when the configuration says so: segment
+// times and names follow it.
+TEST_F(RecorderTest, FileStartTimeAnchorsTheSegments) {
+    const WallTime filmed = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 1h + 5min;
+    std::vector<Segment> segments;
+    Recorder recorder({.camera = "c",
+                       .url = kClip.string(),
+                       .fileStart = filmed,
+                       .outputDir = dir,
+                       .segmentSeconds = 60},
+                      {.onSegment = [&](const Segment& s) { segments.push_back(s); }});
+    ASSERT_TRUE(recorder.run());
+    ASSERT_EQ(segments.size(), 3u);
+    EXPECT_EQ(segments[0].start, filmed);
+    EXPECT_EQ(segments[0].path.filename(), "c-20261125T010500.000Z.ts");
+    EXPECT_NEAR(std::chrono::duration<double>(segments[2].end - filmed).count(), 139.4, 0.15);
+}
+
+// A USB camera that is not plugged in is a live source: retried with backoff (it may be plugged
+// in), each failure naming the device, and the time without pictures is a signal gap.
+TEST_F(RecorderTest, AbsentUsbCameraIsRetriedUntilStopped) {
+    std::vector<std::string> failures;
+    std::vector<SignalGap> gaps;
+    Recorder* self = nullptr;
+    Recorder recorder({.camera = "usb",
+                       .url = "/dev/video97",
+                       .outputDir = dir,
+                       .backoffInitial = 1ms,
+                       .backoffMax = 2ms},
+                      {.onSignalLost = [&](const SignalGap& g) { gaps.push_back(g); },
+                       .onConnectError =
+                           [&](const std::string& message) {
+                               failures.push_back(message);
+                               if (failures.size() == 3) {
+                                   self->stop();
+                               }
+                           }});
+    self = &recorder;
+    auto stats = recorder.run();
+    ASSERT_TRUE(stats) << stats.error();
+    ASSERT_EQ(failures.size(), 3u);
+    EXPECT_NE(failures[0].find("/dev/video97"), std::string::npos) << failures[0];
+    EXPECT_EQ(stats->connects, 0);
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_TRUE(gaps[0].open);
+    EXPECT_TRUE(fs::is_empty(dir));
 }
 
 }  // namespace

@@ -57,6 +57,40 @@ analysis = "cameras/p1.toml"
     EXPECT_TRUE(front.analysis.empty());
 }
 
+// A USB camera with its capture options, and a recorded file standing for the time it was
+// filmed.
+TEST(MonitorConfig, ReadsUsbCameraOptionsAndAFilesStartTime) {
+    auto config = parseMonitorConfig(R"(
+[recording]
+directory = "/r"
+
+[[camera]]
+code = "desk"
+room = "T1"
+url = "/dev/video0"
+input_options = { input_format = "mjpeg", video_size = "1280x720", framerate = "25" }
+
+[[camera]]
+code = "replay"
+room = "T1"
+url = "clip.ts"
+start_time = "2026-11-25T09:05:00+08:00"
+)",
+                                     kSource);
+    ASSERT_TRUE(config) << config.error().detail;
+    ASSERT_EQ(config->cameras.size(), 2u);
+    const auto& desk = config->cameras[0];
+    const std::vector<std::pair<std::string, std::string>> options = {
+        {"framerate", "25"}, {"input_format", "mjpeg"}, {"video_size", "1280x720"}};
+    EXPECT_EQ(desk.inputOptions, options);  // toml++ keeps keys sorted
+    EXPECT_FALSE(desk.startTime);
+    const auto& replay = config->cameras[1];
+    ASSERT_TRUE(replay.startTime);
+    EXPECT_EQ(*replay.startTime, std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} +
+                                     std::chrono::hours{1} + std::chrono::minutes{5});
+    EXPECT_TRUE(replay.inputOptions.empty());
+}
+
 TEST(MonitorConfig, DefaultsWhereTheRecordingSectionIsShort) {
     auto config = parseMonitorConfig(
         "[recording]\ndirectory = \"/var/lib/examguard/rec\"\n[[camera]]\ncode = \"c\"\nroom = "
@@ -99,6 +133,18 @@ TEST(MonitorConfig, RefusalsNameTheLineAndTheKey) {
          "retention_years must be a number from 3 to 100"},
         {"[recording]\ndirectory = \"/r\"\nretention_years = 3.5\n" + camera, "whole number"},
         {"[recording\n", kSource},
+        {head + camera + "input_options = 3\n", "input_options must be a table"},
+        {head + camera + "input_options = { \"Video Size\" = \"1x1\" }\n",
+         ":7: [[camera]] input_options.Video Size: an option name"},
+        {head + camera + "input_options = { framerate = 25 }\n", "input_options.framerate"},
+        {head + camera + "start_time = \"2026-11-25T09:05:00+08:00\"\n",
+         ":7: [[camera]] start_time applies to a video file only"},
+        {head + "[[camera]]\ncode = \"c\"\nroom = \"T1\"\nurl = \"/dev/video0\"\nstart_time = "
+                "\"2026-11-25T09:05:00+08:00\"\n",
+         "start_time applies to a video file only"},
+        {head + "[[camera]]\ncode = \"c\"\nroom = \"T1\"\nurl = \"a.mp4\"\nstart_time = "
+                "\"yesterday\"\n",
+         ":7: [[camera]] start_time must be a date and time"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.text);

@@ -3,9 +3,12 @@
 // One camera's analysis settings (TOML): name, analysis rate and size, reference images,
 // tamper thresholds, and the room's seat and proctor regions. Read by `examguard monitor
 // analyze --config` (and later by the camera service). See docs/cameras.md.
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "station/error.h"
@@ -38,7 +41,13 @@ struct MonitoredCamera {
     std::string code;  // letters, digits, '-', '_', '.'; names the files
     std::string room;  // the room's code as filed with the period plan
     std::string name;  // default: the code
-    std::string url;   // rtsp://... or a video file; may hold credentials: never shown as is
+    // rtsp://..., a USB camera /dev/videoN, or a video file; may hold credentials: never shown
+    // as is
+    std::string url;
+    // FFmpeg demuxer/device options (a USB camera's input_format, video_size, framerate).
+    std::vector<std::pair<std::string, std::string>> inputOptions;
+    // A file only: the wall time of its first picture (when it was filmed).
+    std::optional<std::chrono::system_clock::time_point> startTime;
     double segmentSeconds = 0;        // 0: the [recording] default
     std::filesystem::path directory;  // default: <[recording] directory>/<code>
     std::filesystem::path analysis;   // camera settings (parseCameraConfig); empty: none
