@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdarg>
 #include <ctime>
 #include <limits>
 #include <mutex>
@@ -16,7 +15,6 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
-#include <libavdevice/avdevice.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libavutil/log.h>
@@ -34,37 +32,6 @@ namespace examguard::monitor {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-// FFmpeg's own messages may quote the URL: they go to spdlog's debug level, redacted.
-void avLogToSpdlog(void* avcl, int level, const char* format, va_list args) {
-    if (level > av_log_get_level()) {
-        return;
-    }
-    char line[1024];
-    int prefix = 1;
-    va_list copy;
-    va_copy(copy, args);
-    av_log_format_line2(avcl, level, format, copy, line, sizeof line, &prefix);
-    va_end(copy);
-    std::string text = redactText(line);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
-    if (level <= AV_LOG_FATAL) {
-        logger().warn("FFmpeg: {}", text);
-    } else {
-        logger().debug("FFmpeg: {}", text);
-    }
-}
-
-void installAvLog() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        av_log_set_level(AV_LOG_WARNING);
-        av_log_set_callback(avLogToSpdlog);
-        avdevice_register_all();
-    });
-}
 
 bool isNetworkUrl(const std::string& url) {
     const auto scheme = url.find("://");
@@ -242,7 +209,8 @@ struct Recorder::Impl {
             return tl::unexpected(fmt::format("{}: no video stream", shownUrl));
         }
         const AVStream* video = raw->streams[reference];
-        const bool encode = !transportStreamCarries(video->codecpar->codec_id);
+        const bool encode =
+            config.writeSegments && !transportStreamCarries(video->codecpar->codec_id);
         openDecoder(video, encode);
         encoder.reset();
         if (encode) {
@@ -465,6 +433,17 @@ struct Recorder::Impl {
                     t = arrival;
                 }
             }
+            if (!config.writeSegments) {  // a sub-stream read for the analysis tap only
+                last = std::max(last, t);
+                ++stats.packets;
+                end.gotPackets = true;
+                end.lastPacket = last;
+                if (decoder && isReference) {
+                    decode(p, [&](const AVFrame* f) { analyse(f, videoTimeBase, toWall); });
+                }
+                av_packet_unref(p);
+                return;
+            }
             if (key) {
                 // Cut on the stream's own clock: the wall-clock anchor may move a little.
                 const bool due =
@@ -565,7 +544,7 @@ struct Recorder::Impl {
 
 Recorder::Recorder(RecorderConfig config, RecorderCallbacks callbacks)
     : m_impl(std::make_unique<Impl>()) {
-    installAvLog();
+    setUpFfmpeg();
     m_impl->config = std::move(config);
     m_impl->callbacks = std::move(callbacks);
     m_impl->shownUrl = redactUrl(m_impl->config.url);
@@ -590,8 +569,10 @@ tl::expected<RecorderStats, std::string> Recorder::run() {
         return tl::unexpected(std::string("the segment length must be positive"));
     }
     std::error_code ec;
-    std::filesystem::create_directories(c.outputDir, ec);
-    if (ec || !std::filesystem::is_directory(c.outputDir, ec)) {
+    if (c.writeSegments) {
+        std::filesystem::create_directories(c.outputDir, ec);
+    }
+    if (c.writeSegments && (ec || !std::filesystem::is_directory(c.outputDir, ec))) {
         return tl::unexpected(
             fmt::format("{}: cannot create the directory: {}", c.outputDir.string(), ec.message()));
     }

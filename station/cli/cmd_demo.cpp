@@ -11,6 +11,7 @@
 #include "archive/verify.h"
 #include "commands.h"
 #include "demo_checkins.h"
+#include "demo_recording.h"
 #include "station/crypto.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
@@ -52,7 +53,9 @@ station::Expected<void> prepareDirectory(const fs::path& dir, std::string_view r
     for (const char* name : {"station.db", "station.db-wal", "station.db-shm", "summary.json"}) {
         fs::remove(dir / name, ec);
     }
-    fs::remove_all(dir / "keys", ec);
+    for (const char* name : {"keys", "cameras", "recordings"}) {
+        fs::remove_all(dir / name, ec);
+    }
     if (auto r = writeFile(dir / "plan" / "plan.json", embedded::kDemoPlan); !r) {
         return r;
     }
@@ -110,7 +113,7 @@ station::Expected<nlohmann::json> sealDemoPeriod(station::Station& station, cons
     for (const auto& c : checks) {
         problems += c.verdict == archive::Verdict::Problem ? 1 : 0;
     }
-    out << trf("6. Period sealed into {} ({} bytes, SHA-256 {}); verified against {}: {}; "
+    out << trf("7. Period sealed into {} ({} bytes, SHA-256 {}); verified against {}: {}; "
                "inspection report {} ({} of {} cross-checks found problems).",
                options.out.string(), sealed->bytes, sealed->sha256, certificate.string(),
                report->valid ? tr("VALID") : tr("NOT VALID"), reportPath.string(), problems,
@@ -230,19 +233,26 @@ int runDemo(const CliContext& ctx, const std::string& outDir) {
     summary["netaudit"] = {
         {"packets", report->packets}, {"hosts", report->hosts.size()}, {"findings", findings}};
 
-    // 5. The event log, verified end to end.
+    // 5. A camera recording of the theory room, analysed on the way.
+    auto recording = runDemoRecording(*station, dir, out);
+    if (!recording) {
+        return ctx.reportError(recording.error());
+    }
+    summary["recording"] = *recording;
+
+    // 6. The event log, verified end to end.
     auto verified = station->log().verify();
     if (!verified) {
         return ctx.reportError(verified.error());
     }
-    out << trf("5. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
+    out << trf("6. Event log verified: {} entries, intact: {}, head {}.", verified->entries,
                verified->intact ? tr("yes") : tr("NO"), verified->headSha256)
         << '\n';
     summary["log"] = {{"entries", verified->entries},
                       {"intact", verified->intact},
                       {"head", verified->headSha256}};
 
-    // 6. The period sealed into one signed archive (一期一档), verified offline against the
+    // 7. The period sealed into one signed archive (一期一档), verified offline against the
     // station certificate as an inspector would, and the inspector's report written.
     auto sealed = sealDemoPeriod(*station, dir, summary["import"].value("period", ""), out);
     if (!sealed) {

@@ -82,7 +82,10 @@ struct CameraSlot {
     std::int64_t cameraId = 0;
     std::int64_t roomId = 0;
     std::unique_ptr<monitor::Recorder> recorder;
+    // Reads the camera's sub-stream for the analysers when `analysis_url` is configured.
+    std::unique_ptr<monitor::Recorder> analysisReader;
     monitor::RecorderStats stats;
+    monitor::RecorderStats analysisStats;
     std::string error;
     std::uint64_t bytes = 0;
     std::int64_t signalLost = 0;
@@ -430,29 +433,25 @@ station::Expected<void> resolveCamera(station::Station& station, CameraSlot& slo
     return txn->commit();
 }
 
-int run(const CliContext& ctx, const RunOptions& o) {
+}  // namespace
+
+station::Expected<nlohmann::json> recordCameras(station::Station& station,
+                                                const station::MonitorConfig& config,
+                                                double durationS) {
     monitorLog();
-    auto config = station::loadMonitorConfig(std::filesystem::u8path(o.config));
-    if (!config) {
-        return ctx.reportError(config.error());
-    }
-    auto station = ctx.openStation();
-    if (!station) {
-        return ctx.reportError(station.error());
-    }
     std::vector<std::unique_ptr<CameraSlot>> slots;
-    const std::uint64_t minFree = static_cast<std::uint64_t>(config->minFreeMb * 1024 * 1024);
-    Store store(*station, *config);
-    for (const auto& camera : config->cameras) {
+    const std::uint64_t minFree = static_cast<std::uint64_t>(config.minFreeMb * 1024 * 1024);
+    Store store(station, config);
+    for (const auto& camera : config.cameras) {
         auto slot = std::make_unique<CameraSlot>();
         slot->camera = camera;
-        if (auto r = resolveCamera(*station, *slot); !r) {
-            return ctx.reportError(r.error());
+        if (auto r = resolveCamera(station, *slot); !r) {
+            return tl::unexpected(r.error());
         }
         if (!camera.analysis.empty()) {
             auto analysis = loadAnalysis(camera);
             if (!analysis) {
-                return ctx.reportError(analysis.error());
+                return tl::unexpected(analysis.error());
             }
             slot->analysis = std::move(*analysis);
         }
@@ -462,9 +461,9 @@ int run(const CliContext& ctx, const RunOptions& o) {
             slot->camera.directory = std::filesystem::canonical(camera.directory, ec);
         }
         if (ec) {
-            return ctx.reportError(station::Error{station::ErrorCode::Io,
-                                                  trf("{}: cannot create the directory: {}",
-                                                      camera.directory.string(), ec.message())});
+            return tl::unexpected(station::Error{station::ErrorCode::Io,
+                                                 trf("{}: cannot create the directory: {}",
+                                                     camera.directory.string(), ec.message())});
         }
         // Disk-space watchdog: never start recording onto a nearly full disk.
         const std::uint64_t free = monitor::freeBytes(slot->camera.directory);
@@ -472,12 +471,12 @@ int run(const CliContext& ctx, const RunOptions& o) {
             store.note(slot.get(), "recording.disk_low",
                        {{"directory", camera.directory.string()},
                         {"free_mb", free / (1024 * 1024)},
-                        {"min_free_mb", config->minFreeMb},
+                        {"min_free_mb", config.minFreeMb},
                         {"refused", true}});
-            return ctx.reportError(station::Error{
+            return tl::unexpected(station::Error{
                 station::ErrorCode::Invalid,
                 trf("{}: only {} MiB free, below the configured minimum of {} MiB; not recording",
-                    camera.directory.string(), free / (1024 * 1024), config->minFreeMb)});
+                    camera.directory.string(), free / (1024 * 1024), config.minFreeMb)});
         }
         slots.push_back(std::move(slot));
     }
@@ -493,10 +492,10 @@ int run(const CliContext& ctx, const RunOptions& o) {
                                    .fileStart = s->camera.startTime,
                                    .outputDir = s->camera.directory,
                                    .segmentSeconds = s->camera.segmentSeconds,
-                                   .ioTimeout = durationOf(config->ioTimeoutS),
+                                   .ioTimeout = durationOf(config.ioTimeoutS),
                                    .backoffInitial = std::min(std::chrono::milliseconds(500),
-                                                              durationOf(config->reconnectMaxS)),
-                                   .backoffMax = durationOf(config->reconnectMaxS),
+                                                              durationOf(config.reconnectMaxS)),
+                                   .backoffMax = durationOf(config.reconnectMaxS),
                                    .minFreeBytes = minFree};
         monitor::RecorderCallbacks callbacks{
             [&store, s](const monitor::Segment& seg) { store.segment(*s, seg); },
@@ -505,18 +504,21 @@ int run(const CliContext& ctx, const RunOptions& o) {
                 store.note(s, "recording.disk_low",
                            {{"directory", dir.string()},
                             {"free_mb", free / (1024 * 1024)},
-                            {"min_free_mb", config->minFreeMb},
+                            {"min_free_mb", config.minFreeMb},
                             {"refused", false}});
             },
             [&store, s](const std::string& message) {
                 store.note(s, "recording.write_error", {{"message", message}});
             }};
+        // The analysers take the recorded stream's pictures, or the sub-stream's.
+        monitor::RecorderCallbacks subStream;
+        monitor::RecorderCallbacks& tap = s->camera.analysisUrl.empty() ? callbacks : subStream;
         if (Analysis* a = s->analysis.get()) {
-            callbacks.wantsFrame = [a](monitor::WallTime t) {
+            tap.wantsFrame = [a](monitor::WallTime t) {
                 const double at = epochSeconds(t);
                 return a->tamper.wantsFrame(at) || (a->room && a->room->wantsFrame(at));
             };
-            callbacks.onFrame = [&store, s, a](const monitor::Frame& f) {
+            tap.onFrame = [&store, s, a](const monitor::Frame& f) {
                 const double at = epochSeconds(f.time);
                 if (at < a->lastS) {
                     return;  // the analysers take frames in time order only
@@ -533,13 +535,23 @@ int run(const CliContext& ctx, const RunOptions& o) {
                     storeEvents(store, *s, a->room->push(frame, at));
                 }
             };
-            callbacks.onFrameSkipped = [&store, s, a](monitor::WallTime t) {
+            tap.onFrameSkipped = [&store, s, a](monitor::WallTime t) {
                 const double at = epochSeconds(t);
                 if (at >= a->lastS) {
                     a->lastS = at;
                     storeEvents(store, *s, a->tamper.seen(at));
                 }
             };
+        }
+        if (!s->camera.analysisUrl.empty()) {
+            s->analysisReader = std::make_unique<monitor::Recorder>(
+                monitor::RecorderConfig{.camera = s->camera.code,
+                                        .url = s->camera.analysisUrl,
+                                        .writeSegments = false,
+                                        .ioTimeout = rc.ioTimeout,
+                                        .backoffInitial = rc.backoffInitial,
+                                        .backoffMax = rc.backoffMax},
+                std::move(subStream));
         }
         s->recorder = std::make_unique<monitor::Recorder>(std::move(rc), std::move(callbacks));
     }
@@ -554,7 +566,7 @@ int run(const CliContext& ctx, const RunOptions& o) {
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     const pthread_t mainThread = pthread_self();
-    std::atomic<int> running{static_cast<int>(slots.size())};
+    std::atomic<int> running{0};
     std::vector<std::thread> threads;
     std::vector<nlohmann::json> started;
     for (auto& slot : slots) {
@@ -562,32 +574,49 @@ int run(const CliContext& ctx, const RunOptions& o) {
                            {"stream", monitor::redactUrl(slot->camera.url)},
                            {"directory", slot->camera.directory.string()},
                            {"segment_s", slot->camera.segmentSeconds}});
+        if (!slot->camera.analysisUrl.empty()) {
+            started.back()["analysis_stream"] = monitor::redactUrl(slot->camera.analysisUrl);
+        }
     }
     store.note(nullptr, "recording.started", {{"cameras", started}});
-    for (auto& slot : slots) {
-        threads.emplace_back([s = slot.get(), &running, &store, mainThread] {
-            auto result = s->recorder->run();
-            if (Analysis* a = s->analysis.get(); a != nullptr && a->lastS > 0) {
+    // One thread per reader: a camera's recorder, and its sub-stream reader when it has one
+    // (the analysers' events are closed by whichever reader feeds them).
+    const auto launch = [&](CameraSlot* s, monitor::Recorder* recorder, bool feedsAnalysis) {
+        running.fetch_add(1);
+        threads.emplace_back([s, recorder, feedsAnalysis, &running, &store, mainThread] {
+            auto result = recorder->run();
+            if (Analysis* a = s->analysis.get(); feedsAnalysis && a != nullptr && a->lastS > 0) {
                 storeEvents(store, *s, a->tamper.finish(a->lastS));
                 if (a->room) {
                     storeEvents(store, *s, a->room->finish(a->lastS));
                 }
             }
+            const bool main = recorder == s->recorder.get();
             if (result) {
-                s->stats = *result;
+                (main ? s->stats : s->analysisStats) = *result;
             } else {
-                s->error = result.error();
-                monitorLog().error("camera {}: {}", s->camera.code, s->error);
+                const std::string error =
+                    main ? result.error() : "analysis stream: " + result.error();
+                monitorLog().error("camera {}: {}", s->camera.code, error);
+                if (s->error.empty()) {
+                    s->error = error;
+                }
             }
             running.fetch_sub(1);
             pthread_kill(mainThread, SIGUSR1);
         });
+    };
+    for (auto& slot : slots) {
+        launch(slot.get(), slot->recorder.get(), !slot->analysisReader);
+        if (slot->analysisReader) {
+            launch(slot.get(), slot->analysisReader.get(), true);
+        }
     }
     std::string stoppedBy = "end_of_input";
-    const auto deadline = std::chrono::steady_clock::now() + durationOf(o.durationS);
+    const auto deadline = std::chrono::steady_clock::now() + durationOf(durationS);
     while (running.load() > 0) {
         timespec wait{3600, 0};
-        if (o.durationS > 0) {
+        if (durationS > 0) {
             const auto left = deadline - std::chrono::steady_clock::now();
             if (left <= std::chrono::steady_clock::duration::zero()) {
                 stoppedBy = "duration";
@@ -605,6 +634,9 @@ int run(const CliContext& ctx, const RunOptions& o) {
     }
     for (auto& slot : slots) {
         slot->recorder->stop();
+        if (slot->analysisReader) {
+            slot->analysisReader->stop();
+        }
     }
     for (auto& thread : threads) {
         thread.join();
@@ -628,23 +660,46 @@ int run(const CliContext& ctx, const RunOptions& o) {
             {"bytes", slot->bytes},
             {"signal_lost", slot->signalLost},
             {"events", slot->events},
-            {"frames_analysed", slot->stats.framesAnalysed},
+            {"frames_analysed", slot->analysisReader ? slot->analysisStats.framesAnalysed
+                                                     : slot->stats.framesAnalysed},
             {"error", slot->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(slot->error)}};
         failed |= !slot->error.empty();
         cameras.push_back(std::move(item));
     }
     store.note(nullptr, "recording.stopped", {{"by", stoppedBy}, {"cameras", cameras}});
+    return nlohmann::json{{"stopped_by", stoppedBy},
+                          {"cameras", cameras},
+                          {"store_failures", store.failures()},
+                          {"failed", failed}};
+}
+
+namespace {
+
+int run(const CliContext& ctx, const RunOptions& o) {
+    auto config = station::loadMonitorConfig(std::filesystem::u8path(o.config));
+    if (!config) {
+        return ctx.reportError(config.error());
+    }
+    auto station = ctx.openStation();
+    if (!station) {
+        return ctx.reportError(station.error());
+    }
+    auto result = recordCameras(*station, *config, o.durationS);
+    if (!result) {
+        return ctx.reportError(result.error());
+    }
+    const bool failed = (*result)["failed"].get<bool>();
+    result->erase("failed");
     if (ctx.json) {
-        ctx.printJson({{"stopped_by", stoppedBy},
-                       {"cameras", cameras},
-                       {"store_failures", store.failures()}});
+        ctx.printJson(*result);
     } else {
-        for (const auto& slot : slots) {
+        for (const auto& camera : (*result)["cameras"]) {
             std::cout << trf("camera {}: {} segment(s), {} bytes, signal lost {} time(s)",
-                             slot->camera.code, slot->stats.segments, slot->bytes, slot->signalLost)
+                             camera["camera"].get<std::string>(), camera["segments"].get<int>(),
+                             camera["bytes"].get<std::uint64_t>(), camera["signal_lost"].get<int>())
                       << '\n';
-            if (!slot->error.empty()) {
-                std::cout << "  " << trf("error: {}", slot->error) << '\n';
+            if (camera["error"].is_string()) {
+                std::cout << "  " << trf("error: {}", camera["error"].get<std::string>()) << '\n';
             }
         }
     }

@@ -37,6 +37,9 @@ struct RecorderConfig {
     // read.
     std::optional<std::chrono::system_clock::time_point> fileStart;
     std::filesystem::path outputDir;  // segments go straight into it
+    // False: the stream is only read for the analysis tap (a camera's sub-stream analysed while
+    // its main stream is recorded by another Recorder); nothing is written.
+    bool writeSegments = true;
     double segmentSeconds = 60;
     // A read or connect that makes no progress for this long counts as a dropped stream.
     std::chrono::milliseconds ioTimeout{5000};

@@ -374,7 +374,7 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     if (auto r =
             readNumbers(*table, "camera", source, {{"segment_s", 2, 3600, &camera.segmentSeconds}},
                         {"code", "room", "name", "url", "directory", "analysis", "input_options",
-                         "start_time"});
+                         "start_time", "analysis_url"});
         !r) {
         return tl::unexpected(r.error());
     }
@@ -413,6 +413,16 @@ Expected<MonitoredCamera> readMonitoredCamera(const toml::node& node, std::strin
     camera.name = name->empty() ? camera.code : *name;
     camera.url = *url;
     camera.directory = directory->empty() ? recordings / camera.code : *directory;
+    auto analysisUrl =
+        readText(*table, "camera", "analysis_url", source, node, kMaxUrlBytes, false);
+    if (!analysisUrl) {
+        return tl::unexpected(analysisUrl.error());
+    }
+    if (!analysisUrl->empty() && camera.analysis.empty()) {
+        return badInput(source, table->get("analysis_url")->source(),
+                        "[[camera]] analysis_url needs analysis settings (analysis = \"FILE\")");
+    }
+    camera.analysisUrl = *analysisUrl;
     auto options = readInputOptions(*table, source);
     if (!options) {
         return tl::unexpected(options.error());

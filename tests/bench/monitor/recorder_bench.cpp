@@ -6,6 +6,9 @@
 // Usage: recorder_bench [RUNS] [VIDEO...]
 //        recorder_bench --rtsp URL SECONDS   (a live camera: CPU over SECONDS of real time,
 //                                             against ffmpeg -rtsp_transport tcp ... -c copy)
+//        recorder_bench --usb [RUNS]         (what a USB camera sends: MJPEG 720p 25 fps, which
+//                                             the recorder encodes to H.264; against ffmpeg
+//                                             doing the same encoding, one thread)
 // Without VIDEO, makes camera-like inputs from the real clip of ../shared/data/video: 720p and
 // 1080p, 25 fps, H.264 without B-frames, a keyframe every 2 s, 2 and 4 Mbit/s, 60 s encoded
 // and repeated by stream copy to 10 minutes (so ffmpeg's start-up is a small part of its time).
@@ -121,8 +124,61 @@ int benchRtsp(const std::string& url, double seconds) {
     return 0;
 }
 
+// A USB camera's MJPEG (made from the real clip: 720p, 25 fps, 60 s), recorded: decoded,
+// encoded to H.264 (libx264 ultrafast/zerolatency, one thread), segmented and hashed. Baseline:
+// ffmpeg's own encoding of the same input with the same settings into an MPEG-TS file.
+int benchUsb(int runs) {
+    const fs::path work =
+        fs::temp_directory_path() / ("recorder-bench-" + std::to_string(getpid()));
+    fs::create_directories(work);
+    const fs::path clip = fs::path(EXAMGUARD_SHARED_DATA) / "video/one-by-one-person-detection.mp4";
+    const fs::path input = work / "usb-720p.avi";
+    std::fprintf(stderr, "making %s from %s ...\n", input.c_str(), clip.c_str());
+    cpuOfChild({"ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-i", clip.string(), "-t", "60",
+                "-an", "-vf", "scale=1280:720,fps=25", "-c:v", "mjpeg", "-q:v", "5",
+                input.string()});
+    const double videoS = durationOf(input);
+    std::vector<double> ours, theirs;
+    for (int r = 0; r < runs; ++r) {
+        const fs::path out = work / "out";
+        fs::remove_all(out);
+        const double before = cpuSelf();
+        Recorder recorder(
+            {.camera = "usb", .url = input.string(), .outputDir = out, .segmentSeconds = 60}, {});
+        auto stats = recorder.run();
+        ours.push_back((cpuSelf() - before) * 60 / videoS);
+        if (!stats || stats->segments == 0) {
+            std::fprintf(stderr, "%s: recording failed\n", input.c_str());
+            return 1;
+        }
+        theirs.push_back(cpuOfChild({"ffmpeg",   "-loglevel",   "error",
+                                     "-nostdin", "-y",          "-threads",
+                                     "1",        "-i",          input.string(),
+                                     "-c:v",     "libx264",     "-threads",
+                                     "1",        "-preset",     "ultrafast",
+                                     "-tune",    "zerolatency", "-crf",
+                                     "23",       "-pix_fmt",    "yuv420p",
+                                     "-f",       "mpegts",      (work / "ffmpeg.ts").string()}) *
+                         60 / videoS);
+    }
+    const double m = median(ours), t = median(theirs);
+    std::printf(
+        "recorder_bench --usb: MJPEG 1280x720 25 fps, %.0f s, %d runs, median user+sys "
+        "CPU seconds per minute of video\n",
+        videoS, runs);
+    std::printf(
+        "recorder (decode+H.264+segments) %.3f  ffmpeg same encoding %.3f  ratio %.2f  "
+        "USB cameras per core %.1f\n",
+        m, t, m / t, 60.0 / m);
+    fs::remove_all(work);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     spdlog::stderr_color_mt("monitor")->set_level(spdlog::level::warn);  // no line per run
+    if (argc >= 2 && std::string(argv[1]) == "--usb") {
+        return benchUsb(argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
+    }
     if (argc == 4 && std::string(argv[1]) == "--rtsp") {
         return benchRtsp(argv[2], std::max(1.0, std::atof(argv[3])));
     }

@@ -72,6 +72,18 @@ def wait_for(what, condition, timeout):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def cut_clip(out, video_filter=None):
+    """40 s of the real clip from 45 s, H.264 with an IDR every 20 frames, filtered if asked."""
+    extra = ["-vf", video_filter] if video_filter else []
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-ss", "45", "-t", "40",
+                    "-i", CLIP, *extra, "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0",
+                    "-g", "20", "-an", out], check=True, timeout=120)
+
+
+# Grey card over the whole picture from 10 s to 18 s.
+COVER_10_TO_18 = "drawbox=x=0:y=0:w=iw:h=ih:color=0x8c7a6e@1:t=fill:enable='between(t,10,18)'"
+
+
 def utc(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -146,6 +158,15 @@ class MonitorRun(unittest.TestCase):
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as c:
             c.row_factory = sqlite3.Row
             return [dict(r) for r in c.execute(sql, args)]
+
+    def run_monitor(self, config):
+        """`monitor run --config CONFIG` to the end of its files: the summary, schema-checked."""
+        p = subprocess.run([EXAMGUARD, "--db", self.db, "--json", "monitor", "run", "--config",
+                            config], capture_output=True, text=True, env=self.env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        summary = json.loads(p.stdout)
+        jsonschema.validate(summary, RUN_SCHEMA)
+        return summary
 
     def segments(self):
         return self.query("SELECT g.* FROM recording_segment g JOIN camera c ON c.id = g.camera_id"
@@ -223,8 +244,8 @@ url = "{url}"
         signal_entries = []
         for row in self.query("SELECT kind, payload FROM event_log ORDER BY seq"):
             payload = json.loads(row["payload"])
-            if row["kind"] == "recording.segment":
-                logged[payload["path"]] = payload
+            if row["kind"] == "recording.segment" and payload["camera"] == "T1-RTSP":
+                logged[payload["path"]] = payload  # (the demo recorded its own camera)
             elif row["kind"] == "camera.signal_lost":
                 signal_entries.append(payload)
         self.assertEqual(len(signal_entries), 1)
@@ -277,10 +298,7 @@ url = "{url}"
         # file camera with the tamper analysis at 2 fps: one `covered` event at those times
         # (relative to the first segment's start), with its snapshot, and nothing else.
         tampered = os.path.join(self.dir, "tampered.mp4")
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-nostdin", "-y", "-ss", "45", "-t", "40",
-                        "-i", CLIP, "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=0x8c7a6e@1:t=fill:"
-                        "enable='between(t,10,18)'", "-c:v", "libx264", "-preset", "ultrafast",
-                        "-bf", "0", "-g", "20", "-an", tampered], check=True, timeout=120)
+        cut_clip(tampered, COVER_10_TO_18)
         with open(os.path.join(self.dir, "t1-tamper.toml"), "w", encoding="utf-8") as f:
             f.write("[camera]\nanalysis_fps = 2\n")
         config = os.path.join(self.dir, "analysis.toml")
@@ -296,18 +314,17 @@ room = "T1"
 url = "{tampered}"
 analysis = "t1-tamper.toml"
 """)
-        p = subprocess.run([EXAMGUARD, "--db", self.db, "--json", "monitor", "run", "--config",
-                            config], capture_output=True, text=True, env=self.env, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        summary = json.loads(p.stdout)
-        jsonschema.validate(summary, RUN_SCHEMA)
+        summary = self.run_monitor(config)
         self.assertEqual(summary["stopped_by"], "end_of_input")
         camera = summary["cameras"][0]
         self.assertEqual(camera["segments"], 4)
         self.assertAlmostEqual(camera["frames_analysed"], 80, delta=2)  # 40 s at 2 fps
         self.assertEqual(camera["events"], 1)
-        origin = utc(self.query("SELECT min(start_at) AS t FROM recording_segment")[0]["t"])
-        events = self.query("SELECT * FROM camera_event")
+        # This camera's only: the demo recorded and analysed a clip of its own (T1-FRONT).
+        camera_id = self.query("SELECT id FROM camera WHERE code = 'T1-TAMPER'")[0]["id"]
+        origin = utc(self.query("SELECT min(start_at) AS t FROM recording_segment WHERE "
+                                "camera_id = ?", camera_id)[0]["t"])
+        events = self.query("SELECT * FROM camera_event WHERE camera_id = ?", camera_id)
         self.assertEqual([e["kind"] for e in events], ["covered"])
         e = events[0]
         self.assertAlmostEqual((utc(e["start_at"]) - origin).total_seconds(), 10, delta=2)
@@ -316,8 +333,9 @@ analysis = "t1-tamper.toml"
         # The snapshot shows the room and its people: encrypted at rest, never a bare JPEG.
         self.assertGreater(len(e["snapshot"]), 200)
         self.assertFalse(bytes(e["snapshot"]).startswith(b"\xff\xd8"))
-        entries = [json.loads(r["payload"]) for r in
-                   self.query("SELECT payload FROM event_log WHERE kind = 'camera.event'")]
+        entries = [p for p in (json.loads(r["payload"]) for r in self.query(
+            "SELECT payload FROM event_log WHERE kind = 'camera.event'")) if p["camera"] ==
+            "T1-TAMPER"]
         self.assertEqual(len(entries), 1)
         self.assertEqual(entries[0]["kind"], "covered")
         self.assertEqual(entries[0]["event_id"], e["id"])
@@ -325,7 +343,8 @@ analysis = "t1-tamper.toml"
         # Sealed into the period's archive (the event placed in a sitting of it), the snapshot
         # comes out of personal.cms, decrypted with the inspector authority's key, as the JPEG.
         with sqlite3.connect(self.db) as c:
-            c.execute("UPDATE camera_event SET sitting_id = (SELECT min(id) FROM sitting)")
+            c.execute("UPDATE camera_event SET sitting_id = (SELECT min(id) FROM sitting) WHERE "
+                      "camera_id = ?", (camera_id,))
         demo = os.path.dirname(self.db)
         authority = os.path.join(demo, "inspector-authority")
         archive = os.path.join(self.dir, "period.zip")
@@ -341,8 +360,52 @@ analysis = "t1-tamper.toml"
                                 os.path.join(authority, "signing.crt")], input=cms,
                                capture_output=True, check=True).stdout
         snapshots = json.loads(plain)["camera_snapshots"]
-        self.assertEqual([x["camera_event_id"] for x in snapshots], [e["id"]])
-        self.assertTrue(base64.b64decode(snapshots[0]["jpeg_base64"]).startswith(b"\xff\xd8"))
+        ours = [x for x in snapshots if x["camera_event_id"] == e["id"]]
+        self.assertEqual(len(ours), 1)
+        self.assertTrue(base64.b64decode(ours[0]["jpeg_base64"]).startswith(b"\xff\xd8"))
+
+    def test_analyses_the_sub_stream_while_recording_the_main_stream(self):
+        # The main stream (recorded) is the clean clip; the sub-stream (analysed: analysis_url)
+        # is a 384-pixel copy whose lens is covered from 10 s to 18 s. The cover is found, so
+        # the analysers read the sub-stream; the segments are the main stream's, and only its.
+        main = os.path.join(self.dir, "main.mp4")
+        sub = os.path.join(self.dir, "sub.mp4")
+        cut_clip(main)
+        cut_clip(sub, "scale=384:-2," + COVER_10_TO_18)
+        with open(os.path.join(self.dir, "t1-sub.toml"), "w", encoding="utf-8") as f:
+            f.write("[camera]\nanalysis_fps = 2\n")
+        config = os.path.join(self.dir, "sub.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""[recording]
+directory = "recordings"
+segment_s = 10
+min_free_mb = 1
+
+[[camera]]
+code = "T1-SUB"
+room = "T1"
+url = "{main}"
+analysis = "t1-sub.toml"
+analysis_url = "{sub}"
+""")
+        summary = self.run_monitor(config)
+        camera = summary["cameras"][0]
+        self.assertEqual(camera["segments"], 4)
+        self.assertAlmostEqual(camera["frames_analysed"], 80, delta=2)  # the sub-stream's
+        camera_id = self.query("SELECT id FROM camera WHERE code = 'T1-SUB'")[0]["id"]
+        events = self.query("SELECT * FROM camera_event WHERE camera_id = ?", camera_id)
+        self.assertEqual([e["kind"] for e in events], ["covered"])
+        segments = self.query("SELECT path FROM recording_segment WHERE camera_id = ?", camera_id)
+        self.assertEqual(len(segments), 4)
+        for s in segments:  # the main stream's pictures, full size
+            probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0",
+                                    "-show_entries", "stream=width", "-of", "csv=p=0",
+                                    s["path"]], capture_output=True, text=True, check=True)
+            self.assertEqual(probe.stdout.split()[0], "768")
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "recordings"))), ["T1-SUB"])
+        started = [json.loads(r["payload"]) for r in self.query(
+            "SELECT payload FROM event_log WHERE kind = 'recording.started'")][-1]
+        self.assertEqual(started["cameras"][0]["analysis_stream"], sub)
 
     def test_refuses_to_start_below_the_free_space_minimum(self):
         config = os.path.join(self.dir, "full.toml")
@@ -364,7 +427,8 @@ url = "{CLIP}"
         entries = self.query("SELECT payload FROM event_log WHERE kind = 'recording.disk_low'")
         self.assertEqual(len(entries), 1)
         self.assertTrue(json.loads(entries[0]["payload"])["refused"])
-        self.assertEqual(self.query("SELECT * FROM recording_segment"), [])
+        self.assertEqual(self.query("SELECT g.* FROM recording_segment g JOIN camera c ON c.id = "
+                                    "g.camera_id WHERE c.code = 'T1-FULL'"), [])
 
     def test_unknown_room_and_malformed_settings_are_refused(self):
         config = os.path.join(self.dir, "bad.toml")

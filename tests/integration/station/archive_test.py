@@ -316,9 +316,12 @@ class RecordingsAndPersonalData(unittest.TestCase):
         root = tempfile.mkdtemp(prefix="examguard-archive-rec-")
         try:
             station = Station(root)
-            store = os.path.join(root, "recordings")
-            os.makedirs(os.path.join(store, "T1-FRONT"))
             con = sqlite3.connect(station.db)
+            # The demo recorded its own clip (demo_recording.h); these go beside its segments.
+            demo_paths = [p for (p,) in con.execute("SELECT path FROM recording_segment")]
+            demo_segments = len(demo_paths)
+            self.assertEqual(demo_segments, 2)
+            store = os.path.dirname(os.path.dirname(demo_paths[0]))  # <store>/T1-FRONT/x.ts
             rng = random.Random(7)
             for i in range(3):
                 path = os.path.join(store, "T1-FRONT", f"seg-{i}.ts")
@@ -344,7 +347,7 @@ class RecordingsAndPersonalData(unittest.TestCase):
                 names = z.namelist()
                 self.assertIn("data/recordings/T1-FRONT/seg-1.ts", names)
                 index = json.loads(z.read("data/recordings/index.json"))
-                self.assertEqual(len(index), 3)
+                self.assertEqual(len(index), 3 + demo_segments)
                 personal = z.read("data/personal.cms")
             # Only the authority's key opens the personal data.
             enc = os.path.join(root, "personal.cms")
@@ -360,7 +363,7 @@ class RecordingsAndPersonalData(unittest.TestCase):
 
             code, doc, _ = verify(out, "--trust", station.cert, "--recordings", store)
             self.assertEqual(code, 0, doc)
-            self.assertEqual(doc["recordings_checked"], 3)
+            self.assertEqual(doc["recordings_checked"], 3 + demo_segments)
             with open(os.path.join(store, "T1-FRONT", "seg-1.ts"), "r+b") as f:
                 f.seek(100)
                 f.write(b"\x00\x01")
@@ -371,7 +374,7 @@ class RecordingsAndPersonalData(unittest.TestCase):
                              {("recording_hash", "T1-FRONT/seg-1.ts"),
                               ("recording_missing", "T1-FRONT/seg-2.ts")})
             # Retention: the deleted segment is missing before its time; after keep-until all
-            # three are due and nothing counts as missing.
+            # are due (the demo's two too) and nothing counts as missing.
             code, out_json, _ = run("--db", station.db, "--json", "archive", "retention")
             doc = json.loads(out_json)
             self.assertEqual(code, 1)
@@ -383,7 +386,7 @@ class RecordingsAndPersonalData(unittest.TestCase):
                                     "--today", "2033-01-01")
             doc = json.loads(out_json)
             self.assertEqual(code, 0)
-            self.assertEqual((doc["missing"], doc["due"]), (0, 3))
+            self.assertEqual((doc["missing"], doc["due"]), (0, 3 + demo_segments))
             # Sealing again refuses a recording that no longer matches its logged hash.
             code, _, err = station.seal(os.path.join(root, "again.zip"), "--include-recordings")
             self.assertNotEqual(code, 0)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs the real examguard binary and checks exit codes and --json output against the JSON
 Schemas in schemas/cli/. Usage: cli_contract_test.py EXAMGUARD SOURCE_DIR [SHARED_DATA_DIR]"""
+import hashlib
 import json
 import os
 import shutil
@@ -70,15 +71,38 @@ class CliContract(unittest.TestCase):
                          ("remote_control", "10.20.1.103", "vnc"),
                          ("remote_control", "10.20.1.109", "teamviewer")]:
             self.assertIn(expected, found)
+        # Step 5: the drawn clip, recorded as T1-FRONT during the theory sitting. Its lens is
+        # covered from 8 s to 14 s (demo_recording.h): that, and nothing else, is found.
+        recording = summary["recording"]
+        self.assertEqual(recording["camera"], "T1-FRONT")
+        self.assertEqual(recording["filmed_at"], "2026-11-25T01:05:00Z")  # 09:05 in Jinan
+        self.assertEqual(recording["segments"], 2)  # 20 s in 10 s segments
+        self.assertAlmostEqual(recording["frames_analysed"], 100, delta=2)  # 5 fps
+        self.assertEqual([e["kind"] for e in recording["events"]], ["covered"])
+        self.assertAlmostEqual(recording["events"][0]["start_s"], 8.0, delta=2.0)
+        self.assertAlmostEqual(recording["events"][0]["end_s"], 14.0, delta=2.0)
+        con = sqlite3.connect(self.db)
+        segments = con.execute("SELECT path, sha256, bytes FROM recording_segment ORDER BY "
+                               "start_at").fetchall()
+        logged = [json.loads(p) for (p,) in con.execute(
+            "SELECT payload FROM event_log WHERE kind = 'recording.segment' ORDER BY seq")]
+        con.close()
+        self.assertEqual(len(segments), 2)
+        for (path, sha, size), entry in zip(segments, logged):
+            with open(path, "rb") as f:
+                data = f.read()
+            self.assertEqual(hashlib.sha256(data).hexdigest(), sha)
+            self.assertEqual(len(data), size)
+            self.assertEqual(entry["sha256"], sha)
         code, out, _ = run("--db", self.db, "log", "verify", "--json")
         self.assertEqual(code, 0)
         doc = json.loads(out)
         jsonschema.validate(doc, schema("log-verify.schema.json"))
         self.assertTrue(doc["intact"])
-        # Sealing the archive (step 6) logged one more entry after the verified head.
+        # Sealing the archive (step 7) logged one more entry after the verified head.
         self.assertEqual(doc["entries"], summary["log"]["entries"] + 1)
         # The demo's archive verifies offline against the certificate it wrote, and its sealed
-        # log ends where step 5 verified it.
+        # log ends where step 6 verified it.
         self.assertTrue(summary["archive"]["valid"])
         code, out, err = run("--json", "archive", "verify", summary["archive"]["path"], "--trust",
                              summary["archive"]["certificate"])
@@ -92,6 +116,8 @@ class CliContract(unittest.TestCase):
         # The planted LAN problems reach the inspector's report with their evidence.
         self.assertIn("10.20.1.109", report)
         self.assertIn("data/lan-findings.json#id=", report)
+        # ... and so does the covered camera.
+        self.assertIn("data/camera-events.json#", report)
 
     def test_tampered_log_names_the_entry(self):
         self.demo()

@@ -326,6 +326,27 @@ TEST_F(RecorderTest, StalledCameraIsRetriedAfterTheTimeout) {
     ::close(socket.fd);
 }
 
+// A sub-stream read for the analysers only: every picture decoded, the due ones handed over,
+// nothing written anywhere.
+TEST_F(RecorderTest, AnalysisOnlyReaderWritesNothing) {
+    std::int64_t analysed = 0;
+    WallTime nextDue{};
+    Recorder recorder({.camera = "c", .url = kClip.string(), .writeSegments = false},
+                      {.onSegment = [](const Segment&) { FAIL() << "a segment was written"; },
+                       .wantsFrame = [&](WallTime t) { return t >= nextDue; },
+                       .onFrame =
+                           [&](const Frame& f) {
+                               ++analysed;
+                               nextDue = f.time + 500ms;
+                           }});
+    auto stats = recorder.run();
+    ASSERT_TRUE(stats) << stats.error();
+    EXPECT_EQ(stats->segments, 0);
+    EXPECT_EQ(stats->framesDecoded, 1394);
+    EXPECT_NEAR(static_cast<double>(analysed), 279, 1);
+    EXPECT_TRUE(fs::is_empty(dir));
+}
+
 // What a USB camera sends, made from the real clip with the ffmpeg tool: MJPEG (most USB
 // cameras above VGA) or raw YUYV 4:2:2 (the rest). MPEG-TS cannot carry either, so the recorder
 // encodes them to H.264. (A real /dev/videoN cannot be tested here: the machine has no camera

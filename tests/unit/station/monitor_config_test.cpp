@@ -24,6 +24,8 @@ code = "T1-FRONT"
 room = "T1"
 name = "理论考场一 前"
 url = "rtsp://admin:pw@192.168.1.64:554/Streaming/Channels/101"
+analysis = "cameras/t1.toml"
+analysis_url = "rtsp://admin:pw@192.168.1.64:554/Streaming/Channels/102"
 
 [[camera]]
 code = "P1-01"
@@ -54,7 +56,9 @@ analysis = "cameras/p1.toml"
     EXPECT_DOUBLE_EQ(p1.segmentSeconds, 10);
     EXPECT_EQ(p1.directory, "/mnt/disk2/p1");
     EXPECT_EQ(p1.analysis, "/etc/examguard/cameras/p1.toml");
-    EXPECT_TRUE(front.analysis.empty());
+    EXPECT_EQ(front.analysis, "/etc/examguard/cameras/t1.toml");
+    EXPECT_EQ(front.analysisUrl, "rtsp://admin:pw@192.168.1.64:554/Streaming/Channels/102");
+    EXPECT_TRUE(p1.analysisUrl.empty());
 }
 
 // A USB camera with its capture options, and a recorded file standing for the time it was
@@ -134,6 +138,10 @@ TEST(MonitorConfig, RefusalsNameTheLineAndTheKey) {
         {"[recording]\ndirectory = \"/r\"\nretention_years = 3.5\n" + camera, "whole number"},
         {"[recording\n", kSource},
         {head + camera + "input_options = 3\n", "input_options must be a table"},
+        {head + camera + "analysis_url = \"rtsp://x/2\"\n",
+         ":7: [[camera]] analysis_url needs analysis settings"},
+        {head + camera + "analysis = \"a.toml\"\nanalysis_url = \"\"\n",
+         "[camera] analysis_url must be a non-empty string"},
         {head + camera + "input_options = { \"Video Size\" = \"1x1\" }\n",
          ":7: [[camera]] input_options.Video Size: an option name"},
         {head + camera + "input_options = { framerate = 25 }\n", "input_options.framerate"},

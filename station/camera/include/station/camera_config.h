@@ -51,6 +51,9 @@ struct MonitoredCamera {
     double segmentSeconds = 0;        // 0: the [recording] default
     std::filesystem::path directory;  // default: <[recording] directory>/<code>
     std::filesystem::path analysis;   // camera settings (parseCameraConfig); empty: none
+    // The camera's sub-stream, analysed instead of the recorded stream (cheaper to decode);
+    // empty: the recorded stream is analysed. Needs `analysis`; may hold credentials too.
+    std::string analysisUrl;
 };
 
 struct MonitorConfig {
