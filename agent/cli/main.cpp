@@ -1,7 +1,13 @@
 // examguard-agent: the exam-PC agent's command line. Collects the inventory through the platform
 // backend, matches it against the catalogue, writes the signed JSON report. It only reads the PC:
 // it never stops, kills or uninstalls anything.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +20,7 @@
 #include "agent/inventory.h"
 #include "agent/linux_backend.h"
 #include "agent/report.h"
+#include "agent/transport.h"
 #include "station/i18n.h"
 
 namespace {
@@ -38,6 +45,11 @@ struct Options {
     std::string catalogue;
     std::string reportFile;
     bool noHash = false;
+    // Delivery to `examguard agent serve`.
+    std::string to;
+    std::string certificate;
+    std::string caCertificate;
+    int timeoutSeconds = 30;
 };
 
 int fail(const Options& o, const Error& e, int code) {
@@ -104,42 +116,211 @@ void printDetections(const examguard::agent::Inventory& inventory,
     }
 }
 
-int runReport(const Options& o) {
+struct SignedReport {
+    std::string text;  // the envelope as written and sent
+    json report;
+    std::size_t processes = 0, installed = 0, usb = 0, detections = 0;
+    std::vector<std::string> warnings;
+};
+
+tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
     const auto catalogue = loadCatalogue(o);
     if (!catalogue) {
-        return fail(o, catalogue.error(), kExitInput);
+        return tl::unexpected(catalogue.error());
     }
     examguard::agent::linuxhost::LinuxBackend backend({}, *catalogue);
     const auto inventory = backend.collect({.hashImages = !o.noHash});
     const auto detections = examguard::agent::detect(inventory, *catalogue);
-    const auto report = examguard::agent::buildReport(
-        inventory, detections, examguard::agent::utcNow(), examguard::agent::randomNonce());
-    auto envelope = examguard::agent::signReport(report, o.key);
+    SignedReport r;
+    r.report = examguard::agent::buildReport(inventory, detections, examguard::agent::utcNow(),
+                                             examguard::agent::randomNonce());
+    auto envelope = examguard::agent::signReport(r.report, o.key);
     if (!envelope) {
-        return fail(o, envelope.error(), kExitInput);
+        return tl::unexpected(envelope.error());
     }
-    if (auto r =
-            writeAtomically(o.out, envelope->dump(2, ' ', false, json::error_handler_t::replace));
-        !r) {
-        return fail(o, r.error(), kExitInput);
+    r.text = envelope->dump(2, ' ', false, json::error_handler_t::replace);
+    r.processes = inventory.processes.size();
+    r.installed = inventory.installed.size();
+    r.usb = inventory.usb.size();
+    r.detections = detections.size();
+    r.warnings = inventory.warnings;
+    for (const auto& d : detections) {
+        r.warnings.push_back(fmt::format("{}: {}", d.kind, examguard::agent::describe(d)));
+    }
+    return r;
+}
+
+tl::expected<examguard::agent::Destination, Error> destinationOf(const Options& o) {
+    auto to = examguard::agent::parseAddress(o.to);
+    if (!to) {
+        return tl::unexpected(to.error());
+    }
+    to->key = o.key;
+    to->certificate = o.certificate;
+    to->caCertificate = o.caCertificate;
+    to->timeoutSeconds = o.timeoutSeconds;
+    return to;
+}
+
+// The station's answer to a delivery, as an exit code: 0 imported with no finding, 1 imported
+// with findings or refused (a refusal is a finding about this PC), 3 anything else.
+int exitForAnswer(const json& answer) {
+    if (answer.contains("imported")) {
+        const auto f = answer.find("findings");
+        return f != answer.end() && f->is_array() && !f->empty() ? kExitFound : kExitOk;
+    }
+    const auto& e = answer["error"];
+    return e.is_object() && e.value("code", "") == "invalid" ? kExitFound : kExitInput;
+}
+
+void printAnswer(const Options& o, const json& answer) {
+    if (o.json) {
+        std::cout << json{{"station", o.to}, {"answer", answer}}.dump(2) << "\n";
+    } else if (answer.contains("imported")) {
+        std::cout << trf("Delivered to {}: imported for seat {}, {} findings (event log entry {}).",
+                         o.to, answer.value("seat", "?"), answer["findings"].size(),
+                         answer.value("log_seq", 0))
+                  << "\n";
+    } else {
+        std::cout << trf("Delivered to {} but refused: {}", o.to,
+                         answer["error"].value("detail", "?"))
+                  << "\n";
+    }
+}
+
+int runReport(const Options& o) {
+    if (o.out.empty() && o.to.empty()) {
+        return fail(o, {ErrorCode::kInvalidArgument, "give --out, --to, or both"}, kExitUsage);
+    }
+    auto destination =
+        o.to.empty() ? tl::expected<examguard::agent::Destination, Error>() : destinationOf(o);
+    if (!destination) {
+        return fail(o, destination.error(), kExitUsage);
+    }
+    auto signedReport = makeSignedReport(o);
+    if (!signedReport) {
+        return fail(o, signedReport.error(), kExitInput);
+    }
+    if (!o.out.empty()) {
+        if (auto r = writeAtomically(o.out, signedReport->text); !r) {
+            return fail(o, r.error(), kExitInput);
+        }
+    }
+    if (!o.to.empty()) {
+        auto answer = examguard::agent::sendReport(*destination, signedReport->text);
+        if (!answer) {
+            return fail(o, answer.error(), kExitInput);
+        }
+        printAnswer(o, *answer);
+        return exitForAnswer(*answer);
     }
     if (o.json) {
         if (o.out != "-") {
             std::cout << json{{"report", o.out},
-                              {"detections", report["detections"]},
-                              {"baseline", report["baseline"]}}
+                              {"detections", signedReport->report["detections"]},
+                              {"baseline", signedReport->report["baseline"]}}
                              .dump(2)
                       << "\n";
         }
     } else if (o.out != "-") {
         std::cout << trf("Report written to {}: {} processes, {} installed programs, {} USB "
                          "devices, {} detections",
-                         o.out, inventory.processes.size(), inventory.installed.size(),
-                         inventory.usb.size(), detections.size())
+                         o.out, signedReport->processes, signedReport->installed, signedReport->usb,
+                         signedReport->detections)
                   << "\n";
-        printDetections(inventory, detections);
+        for (const auto& w : signedReport->warnings) {
+            std::cout << "  " << w << "\n";
+        }
     }
-    return detections.empty() ? kExitOk : kExitFound;
+    return signedReport->detections == 0 ? kExitOk : kExitFound;
+}
+
+// A report written earlier (an air-gapped room's, or one whose delivery failed), delivered now.
+int runSend(const Options& o) {
+    auto destination = destinationOf(o);
+    if (!destination) {
+        return fail(o, destination.error(), kExitUsage);
+    }
+    std::ifstream in(o.reportFile, std::ios::binary);
+    if (!in) {
+        return fail(o, {ErrorCode::kFileNotFound, fmt::format("{}: cannot open", o.reportFile)},
+                    kExitInput);
+    }
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > examguard::agent::kMaxReportBytes) {
+            return fail(o,
+                        {ErrorCode::kMalformedData,
+                         fmt::format("{}: larger than a report can be", o.reportFile)},
+                        kExitInput);
+        }
+    }
+    auto answer = examguard::agent::sendReport(*destination, text);
+    if (!answer) {
+        return fail(o, answer.error(), kExitInput);
+    }
+    printAnswer(o, *answer);
+    return exitForAnswer(*answer);
+}
+
+// Runs until SIGINT/SIGTERM: a report at start-up and one whenever SIGUSR1 asks
+// (`systemctl kill -s USR1 examguard-agent`). A delivery that fails is retried with a fresh
+// report after 5 s, doubling to 5 minutes; the station's answers are printed as they come.
+int runService(const Options& o) {
+    auto destination = destinationOf(o);
+    if (!destination) {
+        return fail(o, destination.error(), kExitUsage);
+    }
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    using namespace std::chrono_literals;
+    constexpr auto kFirstRetry = 5s;
+    constexpr auto kLastRetry = 300s;
+    auto retry = kFirstRetry;
+    bool due = true;  // the start-up report
+    for (;;) {
+        std::chrono::seconds wait = 0s;
+        if (due) {
+            auto signedReport = makeSignedReport(o);
+            auto answer = signedReport
+                              ? examguard::agent::sendReport(*destination, signedReport->text)
+                              : tl::expected<json, Error>(tl::unexpect, signedReport.error());
+            if (answer) {
+                printAnswer(o, *answer);
+                due = false;
+                retry = kFirstRetry;
+            } else {
+                std::cerr << trf("examguard-agent: {} (retrying in {} s)", answer.error().detail,
+                                 retry.count())
+                          << std::endl;
+                wait = retry;
+                retry = std::min(retry * 2, kLastRetry);
+            }
+            std::cout << std::flush;
+        }
+        siginfo_t info{};
+        int sig = 0;
+        if (due) {
+            const timespec timeout{static_cast<std::time_t>(wait.count()), 0};
+            sig = sigtimedwait(&signals, &info, &timeout);
+        } else {
+            sig = sigwaitinfo(&signals, &info);
+        }
+        if (sig == SIGINT || sig == SIGTERM) {
+            return kExitOk;
+        }
+        if (sig == SIGUSR1) {
+            due = true;
+            retry = kFirstRetry;
+        }
+    }
 }
 
 int runScan(const Options& o) {
@@ -235,13 +416,47 @@ int main(int argc, char** argv) {
                      tr("Catalogue JSON instead of the built-in one"));
     scan->add_flag("--no-hash", o.noHash, tr("Do not hash process images"));
 
-    auto* report =
-        app.add_subcommand("report", tr("Inventory this PC and write the signed report"));
-    report->add_option("-o,--out", o.out, tr("Report file, or - for stdout"))->required();
+    // Where reports go over TLS: the station, this PC's certificate, the station's agent CA.
+    const auto addDelivery = [&o](CLI::App* cmd, bool required) {
+        auto* to = cmd->add_option("--to", o.to, tr("Station's `agent serve` address, HOST:PORT"));
+        auto* cert = cmd->add_option("--cert", o.certificate,
+                                     tr("This PC's certificate from `examguard agent enroll`"));
+        auto* ca = cmd->add_option("--ca", o.caCertificate,
+                                   tr("The station's agent CA certificate (PEM)"));
+        cmd->add_option("--timeout", o.timeoutSeconds, tr("Seconds to wait for the station"))
+            ->check(CLI::Range(1, 600));
+        if (required) {
+            to->required();
+            cert->required();
+            ca->required();
+        } else {
+            cert->needs(to);
+            ca->needs(to);
+            to->needs(cert);
+            to->needs(ca);
+        }
+    };
+    auto* report = app.add_subcommand(
+        "report", tr("Inventory this PC, sign the report, write it and/or deliver it"));
+    report->add_option("-o,--out", o.out, tr("Report file, or - for stdout"));
     report->add_option("-k,--key", o.key, tr("Agent private key (PEM)"))->required();
     report->add_option("-c,--catalogue", o.catalogue,
                        tr("Catalogue JSON instead of the built-in one"));
     report->add_flag("--no-hash", o.noHash, tr("Do not hash process images"));
+    addDelivery(report, false);
+
+    auto* send = app.add_subcommand("send", tr("Deliver a signed report file to the station"));
+    send->add_option("report", o.reportFile, tr("Signed report file"))->required();
+    send->add_option("-k,--key", o.key, tr("Agent private key (PEM)"))->required();
+    addDelivery(send, true);
+
+    auto* service = app.add_subcommand(
+        "service", tr("Report to the station at start-up and on SIGUSR1 until stopped"));
+    service->add_option("-k,--key", o.key, tr("Agent private key (PEM)"))->required();
+    service->add_option("-c,--catalogue", o.catalogue,
+                        tr("Catalogue JSON instead of the built-in one"));
+    service->add_flag("--no-hash", o.noHash, tr("Do not hash process images"));
+    addDelivery(service, true);
 
     auto* verify = app.add_subcommand("verify", tr("Check a report's signature"));
     verify->add_option("report", o.reportFile, tr("Signed report file"))->required();
@@ -257,6 +472,12 @@ int main(int argc, char** argv) {
     }
     if (report->parsed()) {
         return runReport(o);
+    }
+    if (send->parsed()) {
+        return runSend(o);
+    }
+    if (service->parsed()) {
+        return runService(o);
     }
     if (scan->parsed()) {
         return runScan(o);

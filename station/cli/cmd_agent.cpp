@@ -1,22 +1,20 @@
-// examguard agent enroll|import: the station's side of the exam-PC agent (issue 8). Enrolment
-// stores a PC's Ed25519 public key against its filed seat; import verifies a report file
-// against that key, refuses replays, reconciles it with the machine registry and stores its
-// findings (source `agent`) with one event-log entry, in one transaction.
-#include <fstream>
+// examguard agent enroll|import|ca-cert|serve: the station's side of the exam-PC agent
+// (issue 8). Enrolment stores a PC's Ed25519 public key against its filed seat and, for delivery
+// over TLS, certifies it with the station's agent CA; import verifies a report against that key,
+// refuses replays, reconciles it with the machine registry and stores its findings (source
+// `agent`) with one event-log entry, in one transaction. `serve` (agent_serve.cpp) does the same
+// for reports delivered over mutual TLS.
 #include <iostream>
-#include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "agent/report.h"
-#include "agent/report_import.h"
+#include "agent/transport.h"
+#include "agent_import.h"
+#include "archive/agent_pki.h"
 #include "commands.h"
-#include "station/crypto.h"
 #include "station/file_io.h"
 #include "station/i18n.h"
-#include "station/lan_store.h"
-#include "station/period_import.h"
 
 namespace examguard::cli {
 
@@ -30,40 +28,11 @@ struct AgentOptions {
     std::string seat;
     std::string publicKey;
     std::string file;
+    std::string certOut;
+    std::string out;
 };
 
 constexpr std::size_t kMaxKeyBytes = 64 * 1024;
-constexpr std::size_t kMaxReportBytes = 64 * 1024 * 1024;
-
-// The station and the period a command works on.
-struct StationAndPeriod {
-    station::Station station;
-    station::PeriodRef period;
-};
-
-station::Expected<StationAndPeriod> openWithPeriod(const CliContext& ctx, const std::string& code) {
-    auto station = ctx.openStation();
-    if (!station) {
-        return tl::unexpected(station.error());
-    }
-    auto period = station::findPeriod(station->db(), code);
-    if (!period) {
-        return tl::unexpected(period.error());
-    }
-    return StationAndPeriod{std::move(*station), *period};
-}
-
-station::Error fromAgent(const agent::Error& e) {
-    switch (e.code) {
-        case agent::ErrorCode::kSignatureInvalid:
-        case agent::ErrorCode::kReplayed:
-            return {station::ErrorCode::Invalid, e.detail};
-        case agent::ErrorCode::kCryptoFailed:
-            return {station::ErrorCode::Crypto, e.detail};
-        default:
-            return {station::ErrorCode::BadInput, e.detail};
-    }
-}
 
 int runEnroll(const CliContext& ctx, const AgentOptions& o) {
     auto pem = station::readFileLimited(o.publicKey, kMaxKeyBytes);
@@ -109,6 +78,17 @@ int runEnroll(const CliContext& ctx, const AgentOptions& o) {
             {station::ErrorCode::Conflict,
              fmt::format("seat {} already has an agent key ({})", o.seat, machines[0].second)});
     }
+    // Certified before anything is stored, so a key the CA cannot certify enrols nothing.
+    std::string certificate;
+    if (!o.certOut.empty()) {
+        auto ca = agentCaOf(*opened);
+        auto issued = ca ? ca->issueAgentCertificate(*pem, o.seat, "")
+                         : station::Expected<std::string>(tl::unexpect, ca.error());
+        if (!issued) {
+            return ctx.reportError(issued.error());
+        }
+        certificate = std::move(*issued);
+    }
     auto txn = station::Transaction::begin(station->db());
     if (!txn) {
         return ctx.reportError(txn.error());
@@ -135,194 +115,99 @@ int runEnroll(const CliContext& ctx, const AgentOptions& o) {
     if (!logged) {
         return ctx.reportError(logged.error());
     }
+    // The certificate file before the commit: a failed write enrols nothing; a failed commit
+    // takes the file back.
+    if (!certificate.empty()) {
+        if (auto w = station::writeFileAtomically(o.certOut, certificate, 0644); !w) {
+            return ctx.reportError(w.error());
+        }
+    }
     if (auto r = txn->commit(); !r) {
+        if (!certificate.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(o.certOut, ec);
+        }
         return ctx.reportError(r.error());
     }
     if (ctx.json) {
-        ctx.printJson({{"seat", o.seat}, {"fingerprint", *fingerprint}, {"log_seq", logged->seq}});
+        ctx.printJson({{"seat", o.seat},
+                       {"fingerprint", *fingerprint},
+                       {"certificate",
+                        o.certOut.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.certOut)},
+                       {"log_seq", logged->seq}});
     } else {
         std::cout << trf("Agent key {} enrolled for seat {}.", fingerprint->substr(0, 16), o.seat)
                   << '\n';
+        if (!certificate.empty()) {
+            std::cout << trf("Its TLS certificate is in {}.", o.certOut) << '\n';
+        }
     }
     return 0;
 }
 
-// A refused report leaves a trace in the event log, so forgeries and replays are on record.
-void logRefusal(station::Station& station, std::int64_t periodId, const std::string& reason,
-                const std::string& fileSha256) {
-    (void)station.log().append({cliActor(),
-                                "agent.import_refused",
-                                periodId,
-                                {{"reason", reason}, {"report_sha256", fileSha256}}});
-}
-
 int runImport(const CliContext& ctx, const AgentOptions& o) {
-    auto text = station::readFileLimited(o.file, kMaxReportBytes);
+    auto text = station::readFileLimited(o.file, agent::kMaxReportBytes);
     if (!text) {
         return ctx.reportError(text.error());
-    }
-    const nlohmann::json envelope = nlohmann::json::parse(*text, nullptr, false);
-    if (envelope.is_discarded() || !envelope.is_object()) {
-        return ctx.reportError(
-            {station::ErrorCode::BadInput, fmt::format("{}: not a JSON object", o.file)});
-    }
-    const std::string fileSha = station::sha256Hex(*text);
-    std::string fingerprint;
-    if (const auto sig = envelope.find("signature"); sig != envelope.end() && sig->is_object() &&
-                                                     sig->contains("public_key_sha256") &&
-                                                     (*sig)["public_key_sha256"].is_string()) {
-        fingerprint = (*sig)["public_key_sha256"].get<std::string>();
     }
     auto opened = openWithPeriod(ctx, o.period);
     if (!opened) {
         return ctx.reportError(opened.error());
     }
-    auto* station = &opened->station;
-    const auto* period = &opened->period;
-    auto key = station->db().prepare(
-        "SELECT k.public_key_pem, m.id, m.seat FROM agent_key k JOIN machine m ON m.id = "
-        "k.machine_id JOIN room r ON r.id = m.room_id WHERE k.fingerprint = ? AND r.site_id = ?");
-    if (!key) {
-        return ctx.reportError(key.error());
-    }
-    key->bind(1, fingerprint).bind(2, period->siteId);
-    auto row = key->step();
-    if (!row) {
-        return ctx.reportError(row.error());
-    }
-    if (!*row) {
-        const std::string reason =
-            fmt::format("{}: signed by an unknown agent key '{}'; enroll the PC first", o.file,
-                        fingerprint.substr(0, 64));
-        logRefusal(*station, period->id, reason, fileSha);
-        return ctx.reportError({station::ErrorCode::Invalid, reason});
-    }
-    const std::string pem = key->columnText(0);
-    const std::int64_t machineId = key->columnInt(1);
-    const std::string enrolledSeat = key->columnText(2);
-    auto filed = registryOfPeriod(*station, period->id);
-    if (!filed) {
-        return ctx.reportError(filed.error());
-    }
-    std::vector<agent::FiledMachine> registry;
-    for (const auto& m : *filed) {
-        registry.push_back({m.seat, m.hostname, m.mac.toString(), m.ip.toString()});
-    }
-    const auto nonceSeen = [&](const std::string& nonce) {
-        auto q = station->db().prepare("SELECT 1 FROM agent_report WHERE nonce = ?");
-        if (!q) {
-            return true;  // cannot tell: refuse rather than risk a replay
-        }
-        q->bind(1, nonce);
-        auto r = q->step();
-        return !r || *r;
-    };
-    auto imported = agent::importReport(envelope, pem, nonceSeen, registry);
+    auto imported = importAgentReport(opened->station, opened->period, *text, o.file);
     if (!imported) {
-        const auto error = fromAgent(imported.error());
-        if (error.code == station::ErrorCode::Invalid) {
-            logRefusal(*station, period->id, fmt::format("{}: {}", o.file, error.detail), fileSha);
-        }
-        return ctx.reportError({error.code, fmt::format("{}: {}", o.file, error.detail)});
-    }
-    if (!imported->seat.empty() && imported->seat != enrolledSeat) {
-        imported->findings.push_back(
-            {"mac_ip_mismatch", "", imported->mac, imported->ip, imported->seat,
-             fmt::format("report signed with the key enrolled for seat {}, but its MAC {} is filed "
-                         "for seat {}",
-                         enrolledSeat, imported->mac, imported->seat)});
-    }
-    auto txn = station::Transaction::begin(station->db());
-    if (!txn) {
-        return ctx.reportError(txn.error());
-    }
-    const std::string now = station::formatUtc(station->clock().now());
-    auto report = station->db().prepare(
-        "INSERT INTO agent_report (period_id, machine_id, nonce, reported_at, imported_at, "
-        "report_sha256) VALUES (?, ?, ?, ?, ?, ?)");
-    if (!report) {
-        return ctx.reportError(report.error());
-    }
-    report->bind(1, period->id)
-        .bind(2, machineId)
-        .bind(3, imported->nonce)
-        .bind(4, imported->timestamp)
-        .bind(5, now)
-        .bind(6, fileSha);
-    if (auto r = report->run(); !r) {
-        return ctx.reportError(r.error());
-    }
-    std::map<std::string, int> byKind;
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : imported->findings) {
-        auto insert = station->db().prepare(
-            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
-            "first_seen, last_seen) VALUES (?, 'agent', ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!insert) {
-            return ctx.reportError(insert.error());
-        }
-        const auto opt = [](const std::string& s) {
-            return s.empty() ? std::nullopt : std::optional<std::string>(s);
-        };
-        insert->bind(1, period->id)
-            .bind(2, f.kind)
-            .bind(3, opt(f.app))
-            .bind(4, opt(f.ip))
-            .bind(5, opt(f.mac))
-            .bind(6, opt(f.seat))
-            .bind(7, f.evidence)
-            .bind(8, imported->timestamp)
-            .bind(9, imported->timestamp);
-        if (auto r = insert->run(); !r) {
-            return ctx.reportError(r.error());
-        }
-        ++byKind[f.kind];
-        findings.push_back({{"kind", f.kind},
-                            {"app", opt(f.app) ? nlohmann::json(f.app) : nlohmann::json(nullptr)},
-                            {"ip", f.ip},
-                            {"mac", f.mac},
-                            {"seat", f.seat},
-                            {"evidence", f.evidence}});
-    }
-    auto logged = station->log().append({cliActor(),
-                                         "agent.import",
-                                         period->id,
-                                         {{"seat", enrolledSeat},
-                                          {"hostname", imported->hostname},
-                                          {"nonce", imported->nonce},
-                                          {"reported_at", imported->timestamp},
-                                          {"findings", byKind},
-                                          {"report_sha256", fileSha}}});
-    if (!logged) {
-        return ctx.reportError(logged.error());
-    }
-    if (auto r = txn->commit(); !r) {
-        return ctx.reportError(r.error());
+        return ctx.reportError(imported.error());
     }
     if (ctx.json) {
-        ctx.printJson({{"imported", true},
-                       {"seat", enrolledSeat},
-                       {"nonce", imported->nonce},
-                       {"findings", findings},
-                       {"log_seq", logged->seq}});
+        ctx.printJson(imported->document);
     } else {
         std::cout << trf("Report from {} (seat {}) imported for period {}: {} findings (event log "
                          "entry {}).",
-                         imported->hostname, enrolledSeat, o.period, imported->findings.size(),
-                         logged->seq)
+                         imported->hostname, imported->seat, o.period, imported->findings,
+                         imported->document["log_seq"].get<std::int64_t>())
                   << '\n';
-        for (const auto& f : imported->findings) {
-            std::cout << fmt::format("  {:<20} {}\n", f.kind, f.evidence);
+        for (const auto& f : imported->document["findings"]) {
+            std::cout << fmt::format("  {:<20} {}\n", f["kind"].get<std::string>(),
+                                     f["evidence"].get<std::string>());
         }
     }
-    return imported->findings.empty() ? 0 : 1;
+    return imported->findings == 0 ? 0 : 1;
+}
+
+// The agent CA's certificate, for the exam PCs (they check the station's listener with it).
+int runCaCert(const CliContext& ctx, const AgentOptions& o) {
+    auto opened = openWithPeriod(ctx, o.period);
+    if (!opened) {
+        return ctx.reportError(opened.error());
+    }
+    auto ca = agentCaOf(*opened);
+    if (!ca) {
+        return ctx.reportError(ca.error());
+    }
+    if (!o.out.empty()) {
+        if (auto w = station::writeFileAtomically(o.out, ca->certificatePem(), 0644); !w) {
+            return ctx.reportError(w.error());
+        }
+    }
+    if (ctx.json) {
+        ctx.printJson({{"certificate", o.out.empty() ? nlohmann::json(ca->certificatePem())
+                                                     : nlohmann::json(o.out)},
+                       {"sha256", ca->fingerprint()}});
+    } else if (o.out.empty()) {
+        std::cout << ca->certificatePem();
+    } else {
+        std::cout << trf("Agent CA certificate written to {} (SHA-256 {}).", o.out,
+                         ca->fingerprint())
+                  << '\n';
+    }
+    return 0;
 }
 
 }  // namespace
 
 void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
-    auto* agentCmd =
-        app.add_subcommand("agent", tr("Exam-PC agent: enrol PCs, import their reports"));
+    auto* agentCmd = app.add_subcommand(
+        "agent", tr("Exam-PC agent: enrol PCs, receive and import their reports"));
     agentCmd->require_subcommand(1);
     auto o = std::make_shared<AgentOptions>();
     auto* enroll =
@@ -330,6 +215,8 @@ void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     enroll->add_option("--period", o->period, tr("Exam period code"))->required();
     enroll->add_option("--seat", o->seat, tr("Seat of the filed machine"))->required();
     enroll->add_option("-p,--public-key", o->publicKey, tr("Agent public key (PEM)"))->required();
+    enroll->add_option("--cert-out", o->certOut,
+                       tr("Also issue the PC's TLS certificate for `agent serve` into this file"));
     enroll->callback([&ctx, &exitCode, o] { exitCode = runEnroll(ctx, *o); });
 
     auto* import = agentCmd->add_subcommand(
@@ -338,6 +225,28 @@ void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     import->add_option("--period", o->period, tr("Exam period code"))->required();
     import->callback([&ctx, &exitCode, o] { exitCode = runImport(ctx, *o);
 });
+
+auto* caCert = agentCmd->add_subcommand(
+    "ca-cert", tr("Print or write the agent CA certificate the exam PCs check the station with"));
+caCert->add_option("--period", o->period, tr("Exam period code"))->required();
+caCert->add_option("-o,--out", o->out, tr("Certificate file to write (PEM)"));
+caCert->callback([&ctx, &exitCode, o] { exitCode = runCaCert(ctx, *o); });
+
+auto serveOptions = std::make_shared<ServeOptions>();
+auto* serve = agentCmd->add_subcommand(
+    "serve", tr("Receive agent reports over mutual TLS until stopped (SIGINT/SIGTERM)"));
+serve->add_option("--period", serveOptions->period, tr("Exam period code"))->required();
+serve
+    ->add_option("--listen", serveOptions->listen,
+                 tr("Address and port to listen on (HOST:PORT; port 0 picks a free one)"))
+    ->required();
+serve->add_option("--name", serveOptions->names,
+                  tr("Address or name the exam PCs use for the station (repeatable)"));
+serve
+    ->add_option("--timeout", serveOptions->timeoutSeconds,
+                 tr("Seconds a PC may take to deliver a report"))
+    ->check(CLI::Range(1, 600));
+serve->callback([&ctx, &exitCode, serveOptions] { exitCode = runAgentServe(ctx, *serveOptions); });
 }  // namespace examguard::cli
 
 }  // namespace examguard::cli

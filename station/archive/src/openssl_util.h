@@ -50,4 +50,10 @@ Expected<Certs> readCertificates(std::string_view pem, std::string_view what);
 // DER CMS SignedData with nothing after it; null with `error` set otherwise.
 Owned<CMS_ContentInfo> parseCms(std::span<const unsigned char> der, std::string& error);
 
+Expected<Owned<EVP_PKEY>> readPrivateKey(std::string_view pem, std::string_view what);
+std::string pemOf(X509* cert);
+Expected<std::string> privateKeyPem(EVP_PKEY* key);
+// An X.509 v3 extension in OpenSSL's configuration syntax ("critical,CA:TRUE").
+Expected<void> addExtension(X509* cert, int nid, const char* value);
+
 }  // namespace examguard::archive::detail

@@ -37,37 +37,6 @@ CertificateInfo describe(X509* cert) {
     return info;
 }
 
-Expected<Owned<EVP_PKEY>> readPrivateKey(std::string_view pem, std::string_view what) {
-    Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    Owned<EVP_PKEY> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!key) {
-        return fail(ErrorCode::Crypto,
-                    opensslError(fmt::format("{} is not a PEM private key", what)));
-    }
-    return key;
-}
-
-std::string pemOf(X509* cert) {
-    Owned<BIO> bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_X509(bio.get(), cert);
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(n));
-}
-
-Expected<void> addExtension(X509* cert, int nid, const char* value) {
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-    if (ext == nullptr || X509_add_ext(cert, ext, -1) != 1) {
-        X509_EXTENSION_free(ext);
-        return fail(ErrorCode::Crypto, opensslError("cannot add a certificate extension"));
-    }
-    X509_EXTENSION_free(ext);
-    return {};
-}
-
 Expected<Owned<X509_NAME>> subjectName(const KeyInitOptions& options) {
     Owned<X509_NAME> name(X509_NAME_new());
     auto add = [&](const char* field, const std::string& value) {
@@ -122,16 +91,6 @@ Expected<std::string> requestPem(EVP_PKEY* key, X509_NAME* name) {
     }
     Owned<BIO> bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509_REQ(bio.get(), req.get());
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(n));
-}
-
-Expected<std::string> privateKeyPem(EVP_PKEY* key) {
-    Owned<BIO> bio(BIO_new(BIO_s_mem()));
-    if (PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-        return fail(ErrorCode::Crypto, opensslError("cannot encode the station key"));
-    }
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(n));

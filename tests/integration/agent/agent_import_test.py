@@ -5,15 +5,22 @@ The exam PC is a network namespace holding a veth adapter with a filed seat's MA
 the agent's report (made inside it) names that adapter exactly; a renamed copy of a real program
 runs as the remote-control tool. Checks the stored findings, refusals of replayed, altered and
 unenrolled reports (each on record in the event log) and that the log still verifies.
+Delivery over mutual TLS: `agent serve` and the agent (one-shot, `send` and `service`) both run
+inside the namespace, on its loopback; replays, altered reports, a report signed by another key
+than the connection's certificate, a certificate the station's CA did not issue and a station
+the agent's CA does not vouch for are all refused.
 Needs root for `ip netns` (CI runs as root); without it the test fails, it does not skip.
 Usage: agent_import_test.py EXAMGUARD EXAMGUARD_AGENT SOURCE_DIR"""
 import json
 import os
+import queue
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 import uuid
 
@@ -35,6 +42,26 @@ def sh(*args):
     subprocess.run(args, check=True, capture_output=True, text=True)
 
 
+class Lines:
+    """A process's stdout lines, each waited for with a timeout (a hung process fails the test
+    instead of hanging it)."""
+
+    def __init__(self, process):
+        self.queue = queue.Queue()
+        threading.Thread(target=self._pump, args=(process.stdout,), daemon=True).start()
+
+    def _pump(self, stream):
+        for line in stream:
+            self.queue.put(line)
+        self.queue.put(None)
+
+    def next(self, timeout=60):
+        line = self.queue.get(timeout=timeout)
+        if line is None:
+            raise AssertionError("the process ended")
+        return json.loads(line)
+
+
 class AgentImport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -47,6 +74,7 @@ class AgentImport(unittest.TestCase):
                          db.execute("SELECT seat, mac, ip FROM machine WHERE seat IN ('A02', 'A03')")}
         cls.netns = "eg-agent-" + uuid.uuid4().hex[:8]
         sh("ip", "netns", "add", cls.netns)
+        sh("ip", "-n", cls.netns, "link", "set", "lo", "up")  # agent serve listens on it
         cls.tool = os.path.join(cls.dir, "SunloginClient.exe")
         shutil.copy("/bin/sleep", cls.tool)
         cls.proc = subprocess.Popen([cls.tool, "300"])
@@ -82,12 +110,137 @@ class AgentImport(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)  # 1: it detected the running tool
         return path
 
+    def start(self, *args):
+        """A long-running program inside the PC's namespace, killed and closed after the test."""
+        p = subprocess.Popen(["ip", "netns", "exec", self.netns, *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, EXAMGUARD_LANG="en"))
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+            p.stderr.close()
+        self.addCleanup(stop)
+        return p
+
     def station(self, *args):
         return run(EXAMGUARD, "--db", self.db, "--json", "agent", *args)
 
     def count(self, sql):
         with sqlite3.connect(self.db) as db:
             return db.execute(sql).fetchone()[0]
+
+    def test_delivery_over_mutual_tls(self):
+        key, pub = self.keypair("a03")
+        cert = os.path.join(self.dir, "a03.crt")
+        r = self.station("enroll", "--period", PERIOD, "--seat", "A03", "--public-key", pub,
+                         "--cert-out", cert)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["certificate"], cert)
+        ca = os.path.join(self.dir, "agent-ca.crt")
+        r = self.station("ca-cert", "--period", PERIOD, "--out", ca)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        ca_sha = json.loads(r.stdout)["sha256"]
+        # The issued certificate chains to that CA, for client authentication, for A03's key.
+        sh("openssl", "verify", "-CAfile", ca, "-purpose", "sslclient", cert)
+        cert_key = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-pubkey"],
+                                  capture_output=True, text=True, check=True).stdout
+        with open(pub, encoding="utf-8") as f:
+            self.assertEqual(cert_key.strip(), f.read().strip())
+
+        self.pc_as("A03")
+        serve = self.start(EXAMGUARD, "--db", self.db, "--json", "agent", "serve", "--period",
+                           PERIOD, "--listen", "127.0.0.1:0")
+        events = Lines(serve)
+        started = events.next()
+        self.assertEqual(started["ca_sha256"], ca_sha)
+        to = started["listening"]
+        self.assertTrue(to.startswith("127.0.0.1:"), started)
+        tls = ["--to", to, "--cert", cert, "--ca", ca]
+
+        def agent(*args, extra=()):
+            return run(AGENT, "--json", *args, "--key", key, *tls, *extra, netns=self.netns)
+
+        imports_before = self.count("SELECT count(*) FROM event_log WHERE kind = 'agent.import'")
+        delivered = os.path.join(self.dir, "delivered.json")
+        r = agent("report", "--no-hash", "--out", delivered)
+        self.assertEqual(r.returncode, 1, r.stderr)  # imported, with findings
+        answer = json.loads(r.stdout)["answer"]
+        jsonschema.validate(answer, self.schema)
+        self.assertEqual(answer["seat"], "A03")
+        self.assertIn("sunlogin", {f["app"] for f in answer["findings"]
+                                   if f["kind"] == "remote_control"})
+        record = events.next()
+        self.assertEqual((record["peer"], record["seat"], record["nonce"]),
+                         ("127.0.0.1", "A03", answer["nonce"]))
+        self.assertEqual(self.count("SELECT count(*) FROM event_log WHERE kind = 'agent.import'"),
+                         imports_before + 1)
+
+        refused_before = self.count(
+            "SELECT count(*) FROM event_log WHERE kind = 'agent.import_refused'")
+        # The same report again: a replay.
+        r = agent("send", delivered)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("replay", json.loads(r.stdout)["answer"]["error"]["detail"].lower())
+        self.assertIn("replay", events.next()["refused"].lower())
+        # Altered after signing.
+        with open(delivered, encoding="utf-8") as f:
+            envelope = json.load(f)
+        envelope["report"]["detections"] = []
+        envelope["report"]["nonce"] = "1" * 32
+        altered = os.path.join(self.dir, "altered-tls.json")
+        with open(altered, "w", encoding="utf-8") as f:
+            json.dump(envelope, f)
+        r = agent("send", altered)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["answer"]["error"]["code"], "invalid")
+        self.assertIn("refused", events.next())
+        # Signed by another key than the one A03's certificate certifies.
+        other_key, _ = self.keypair("other")
+        other_report = self.report(other_key, "other")
+        r = agent("send", other_report)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("another key", json.loads(r.stdout)["answer"]["error"]["detail"])
+        self.assertIn("another key", events.next()["refused"])
+        # A certificate the station's CA did not issue: the handshake is refused, on record.
+        forged = os.path.join(self.dir, "forged.crt")
+        sh("openssl", "req", "-x509", "-key", other_key, "-subj", "/CN=seat A03", "-days", "1",
+           "-out", forged)
+        r = run(AGENT, "--json", "send", other_report, "--key", other_key, "--to", to,
+                "--cert", forged, "--ca", ca, netns=self.netns)
+        self.assertEqual(r.returncode, 3, r.stdout)
+        self.assertIn("certificate refused", events.next()["refused"])
+        self.assertEqual(self.count(
+            "SELECT count(*) FROM event_log WHERE kind = 'agent.import_refused'"),
+            refused_before + 4)
+        # A station the agent's CA does not vouch for: the agent sends nothing.
+        r = run(AGENT, "--json", "send", delivered, "--key", key, "--to", to, "--cert", cert,
+                "--ca", forged, netns=self.netns)
+        self.assertEqual(r.returncode, 3, r.stdout)
+        self.assertIn("not trusted", json.loads(r.stdout)["error"]["detail"])
+        self.assertIn("failed", events.next())  # the station saw a handshake abandoned
+
+        # The service: a report at start-up, another on SIGUSR1, stopped by SIGTERM.
+        service = self.start(AGENT, "--json", "service", "--key", key, "--no-hash", *tls)
+        first_nonce = events.next()["nonce"]
+        service.send_signal(signal.SIGUSR1)
+        second_nonce = events.next()["nonce"]
+        self.assertNotEqual(first_nonce, second_nonce)
+        service.send_signal(signal.SIGTERM)
+        self.assertEqual(service.wait(timeout=60), 0, service.stderr.read())
+
+        serve.send_signal(signal.SIGTERM)
+        summary = events.next()
+        self.assertEqual((summary["stopped"], summary["imported"], summary["refused"]),
+                         (True, 3, 4), summary)
+        self.assertEqual(serve.wait(timeout=60), 0, serve.stderr.read())
+        self.assertEqual(self.count(
+            "SELECT count(*) FROM agent_report r JOIN machine m ON m.id = r.machine_id "
+            "WHERE m.seat = 'A03'"), 3)
+        r = run(EXAMGUARD, "--db", self.db, "log", "verify")
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_enroll_import_and_refusals(self):
         key, pub = self.keypair("a02")
