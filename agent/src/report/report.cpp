@@ -1,20 +1,9 @@
 #include "agent/report.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
-#include <cstdio>
-#include <fstream>
-#include <memory>
-#include <sstream>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509.h>
 
 #include "text.h"
 
@@ -45,52 +34,6 @@ json reasons(const std::vector<MatchReason>& list) {
 
 std::string gib(std::uint64_t bytes) {
     return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
-}
-
-using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-std::string base64(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3) + 1, '\0');
-    const int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-tl::expected<std::vector<unsigned char>, Error> unbase64(const std::string& text) {
-    if (text.size() % 4 != 0 || text.empty()) {
-        return tl::unexpected(Error{ErrorCode::kSignatureInvalid, "signature value is not base64"});
-    }
-    std::vector<unsigned char> out(text.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) {
-        return tl::unexpected(Error{ErrorCode::kSignatureInvalid, "signature value is not base64"});
-    }
-    std::size_t size = static_cast<std::size_t>(n);
-    for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) {
-        --size;
-    }
-    out.resize(size);
-    return out;
-}
-
-std::string publicKeyFingerprint(EVP_PKEY* key) {
-    unsigned char* der = nullptr;
-    const int length = i2d_PUBKEY(key, &der);
-    if (length <= 0) {
-        return {};
-    }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(der, static_cast<std::size_t>(length), digest, &size, EVP_sha256(), nullptr);
-    OPENSSL_free(der);
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex += fmt::format("{:02x}", digest[i]);
-    }
-    return hex;
 }
 
 }  // namespace
@@ -286,166 +229,9 @@ std::string canonicalBytes(const json& report) {
     return report.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string randomNonce() {
-    unsigned char bytes[16];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        return {};
-    }
-    std::string hex;
-    for (const auto b : bytes) {
-        hex += fmt::format("{:02x}", b);
-    }
-    return hex;
-}
-
 std::string utcNow() {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
-}
-
-tl::expected<void, Error> generateKey(const std::filesystem::path& privateKeyPath,
-                                      const std::filesystem::path& publicKeyPath) {
-    for (const auto& path : {privateKeyPath, publicKeyPath}) {
-        std::error_code ec;
-        if (std::filesystem::exists(path, ec)) {
-            return tl::unexpected(
-                Error{ErrorCode::kInvalidArgument, fmt::format("{}: already exists; a key is never "
-                                                               "overwritten",
-                                                               path.string())});
-        }
-    }
-    PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"), &EVP_PKEY_free);
-    if (!key) {
-        return tl::unexpected(Error{ErrorCode::kCryptoFailed, "Ed25519 key generation failed"});
-    }
-    // The private key file is created 0600 before anything is written to it.
-    const auto writePem = [&](const std::filesystem::path& path,
-                              bool isPrivate) -> tl::expected<void, Error> {
-        const auto tmp = path.string() + ".tmp";
-        const mode_t old = umask(isPrivate ? 077 : 022);
-        FILE* f = std::fopen(tmp.c_str(), "wx");
-        umask(old);
-        if (f == nullptr) {
-            return tl::unexpected(
-                Error{ErrorCode::kUnreadable, fmt::format("{}: cannot create", tmp)});
-        }
-        const int ok =
-            isPrivate ? PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr)
-                      : PEM_write_PUBKEY(f, key.get());
-        const bool closed = std::fclose(f) == 0;
-        std::error_code ec;
-        if (ok != 1 || !closed) {
-            std::filesystem::remove(tmp, ec);
-            return tl::unexpected(
-                Error{ErrorCode::kCryptoFailed, fmt::format("{}: cannot write the key", tmp)});
-        }
-        std::filesystem::rename(tmp, path, ec);
-        if (ec) {
-            std::filesystem::remove(tmp, ec);
-            return tl::unexpected(
-                Error{ErrorCode::kUnreadable, fmt::format("{}: {}", path.string(), ec.message())});
-        }
-        return {};
-    };
-    if (auto r = writePem(privateKeyPath, true); !r) {
-        return r;
-    }
-    return writePem(publicKeyPath, false);
-}
-
-tl::expected<json, Error> signReport(const json& report,
-                                     const std::filesystem::path& privateKeyPath) {
-    FILE* f = std::fopen(privateKeyPath.c_str(), "r");
-    if (f == nullptr) {
-        return tl::unexpected(
-            Error{ErrorCode::kFileNotFound,
-                  fmt::format("{}: cannot open the agent key", privateKeyPath.string())});
-    }
-    PkeyPtr key(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    std::fclose(f);
-    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-        return tl::unexpected(
-            Error{ErrorCode::kMalformedData,
-                  fmt::format("{}: not a PEM Ed25519 private key", privateKeyPath.string())});
-    }
-    const std::string bytes = canonicalBytes(report);
-    MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    std::size_t size = 0;
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &size,
-                       reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
-        return tl::unexpected(Error{ErrorCode::kCryptoFailed, "Ed25519 signing failed"});
-    }
-    std::vector<unsigned char> sig(size);
-    if (EVP_DigestSign(ctx.get(), sig.data(), &size,
-                       reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
-        return tl::unexpected(Error{ErrorCode::kCryptoFailed, "Ed25519 signing failed"});
-    }
-    return json{{"report", report},
-                {"signature",
-                 {{"algorithm", "ed25519"},
-                  {"public_key_sha256", publicKeyFingerprint(key.get())},
-                  {"value", base64(sig.data(), size)}}}};
-}
-
-namespace {
-
-// A PEM public key that must be Ed25519; anything else is malformed.
-tl::expected<PkeyPtr, Error> readEd25519PublicKey(const std::string& publicKeyPem) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(publicKeyPem.data(), static_cast<int>(publicKeyPem.size())), &BIO_free);
-    PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-        return tl::unexpected(
-            Error{ErrorCode::kMalformedData, "the public key is not a PEM Ed25519 key"});
-    }
-    return key;
-}
-
-}  // namespace
-
-tl::expected<std::string, Error> publicKeyFingerprintPem(const std::string& publicKeyPem) {
-    auto key = readEd25519PublicKey(publicKeyPem);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
-    return publicKeyFingerprint(key->get());
-}
-
-tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string& publicKeyPem) {
-    const auto refuse = [](std::string why) {
-        return tl::unexpected(Error{ErrorCode::kSignatureInvalid, std::move(why)});
-    };
-    if (!envelope.is_object() || !envelope.contains("report") || !envelope.contains("signature") ||
-        !envelope["signature"].is_object()) {
-        return refuse("not a signed report: 'report' or 'signature' missing");
-    }
-    const auto& sig = envelope["signature"];
-    if (stringField(sig, "algorithm") != "ed25519" || !sig.contains("value") ||
-        !sig["value"].is_string()) {
-        return refuse("signature algorithm is not ed25519 or the value is missing");
-    }
-    auto key = readEd25519PublicKey(publicKeyPem);
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
-    if (stringField(sig, "public_key_sha256") != publicKeyFingerprint(key->get())) {
-        return refuse("signed by a different key than the one enrolled for this PC");
-    }
-    auto value = unbase64(sig["value"].get<std::string>());
-    if (!value) {
-        return tl::unexpected(value.error());
-    }
-    const std::string bytes = canonicalBytes(envelope["report"]);
-    MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->get()) != 1) {
-        return tl::unexpected(Error{ErrorCode::kCryptoFailed, "Ed25519 verification unavailable"});
-    }
-    if (EVP_DigestVerify(ctx.get(), value->data(), value->size(),
-                         reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
-        return refuse("signature does not match the report (altered or forged)");
-    }
-    return {};
 }
 
 }  // namespace examguard::agent

@@ -1,8 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
+
+#include <openssl/bio.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "agent/report.h"
 
@@ -132,6 +138,85 @@ TEST_F(Keys, KeysAreNeverOverwrittenAndPrivateIs0600) {
     const auto notKey = signReport(nlohmann::json::object(), m_dir / "a.pub");
     ASSERT_FALSE(notKey);
     EXPECT_EQ(notKey.error().code, ErrorCode::kMalformedData);
+}
+
+// What a Windows agent sends: ECDSA P-256 over SHA-256 of the canonical bytes, the signature as
+// CNG writes it (r and s, 32 bytes each). Made here with OpenSSL; the station must accept it
+// with the PC's enrolled P-256 key and refuse it altered or under the wrong label.
+std::string pemOfPublicKey(EVP_PKEY* key) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    PEM_write_bio_PUBKEY(bio.get(), key);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(n));
+}
+
+nlohmann::json ecdsaEnvelope(EVP_PKEY* key, const nlohmann::json& report) {
+    const std::string bytes = canonicalBytes(report);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    std::size_t size = 0;
+    EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key);
+    EVP_DigestSign(ctx.get(), nullptr, &size, reinterpret_cast<const unsigned char*>(bytes.data()),
+                   bytes.size());
+    std::vector<unsigned char> der(size);
+    EVP_DigestSign(ctx.get(), der.data(), &size,
+                   reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    const unsigned char* p = der.data();
+    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(size));
+    unsigned char raw[64];
+    BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32);
+    BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32);
+    ECDSA_SIG_free(sig);
+    std::string b64(89, '\0');
+    b64.resize(static_cast<std::size_t>(
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), raw, sizeof raw)));
+    return {{"report", report},
+            {"signature",
+             {{"algorithm", "ecdsa-p256-sha256"},
+              {"public_key_sha256", *publicKeyFingerprintPem(pemOfPublicKey(key))},
+              {"value", b64}}}};
+}
+
+TEST_F(Keys, EcdsaP256ReportsAsWindowsAgentsSignThemVerify) {
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+    ASSERT_TRUE(key);
+    const std::string pub = pemOfPublicKey(key.get());
+    ASSERT_TRUE(publicKeyFingerprintPem(pub));
+    const auto report =
+        buildReport(windowsLikeInventory(), {}, "2026-11-23T02:30:00Z", randomNonce());
+    const auto envelope = ecdsaEnvelope(key.get(), report);
+    const auto reread = nlohmann::json::parse(envelope.dump(2));
+    auto ok = verifyEnvelope(reread, pub);
+    EXPECT_TRUE(ok) << (ok ? "" : ok.error().detail);
+
+    auto tampered = envelope;
+    tampered["report"]["host"]["hostname"] = "PC08";
+    auto r = verifyEnvelope(tampered, pub);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().detail.find("altered or forged"), std::string::npos);
+
+    auto mislabelled = envelope;
+    mislabelled["signature"]["algorithm"] = "ed25519";
+    r = verifyEnvelope(mislabelled, pub);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().detail.find("not for it"), std::string::npos);
+
+    auto shortSignature = envelope;
+    shortSignature["signature"]["value"] = "AAAA";
+    r = verifyEnvelope(shortSignature, pub);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().detail.find("64 bytes"), std::string::npos);
+
+    // An Ed25519 report relabelled as ECDSA against its own key is refused too.
+    auto ed = *signReport(report, m_dir / "a.pem");
+    ed["signature"]["algorithm"] = "ecdsa-p256-sha256";
+    EXPECT_FALSE(verifyEnvelope(ed, readText(m_dir / "a.pub")));
+
+    // Other curves are not agent keys.
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> p384(EVP_EC_gen("P-384"), &EVP_PKEY_free);
+    const auto other = publicKeyFingerprintPem(pemOfPublicKey(p384.get()));
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, ErrorCode::kMalformedData);
 }
 
 }  // namespace
