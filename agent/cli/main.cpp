@@ -1,13 +1,16 @@
 // examguard-agent: the exam-PC agent's command line. Collects the inventory through the platform
 // backend, matches it against the catalogue, writes the signed JSON report. It only reads the PC:
 // it never stops, kills or uninstalls anything.
+#ifndef _WIN32
 #include <signal.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,7 +21,11 @@
 
 #include "agent/catalogue.h"
 #include "agent/inventory.h"
+#ifdef _WIN32
+#include "agent/windows_backend.h"
+#else
 #include "agent/linux_backend.h"
+#endif
 #include "agent/report.h"
 #include "agent/transport.h"
 #include "station/i18n.h"
@@ -80,11 +87,24 @@ tl::expected<void, Error> writeAtomically(const std::string& path, const std::st
                 Error{ErrorCode::kUnreadable, fmt::format("{}: cannot write", tmp)});
         }
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    // std::filesystem::rename replaces an existing report on Windows too (std::rename does not).
+    std::error_code renamed;
+    std::filesystem::rename(tmp, path, renamed);
+    if (renamed) {
         std::remove(tmp.c_str());
         return tl::unexpected(Error{ErrorCode::kUnreadable, fmt::format("{}: cannot write", path)});
     }
     return {};
+}
+
+std::unique_ptr<examguard::agent::Backend> platformBackend(
+    const examguard::agent::Catalogue& catalogue) {
+#ifdef _WIN32
+    return std::make_unique<examguard::agent::windowshost::WindowsBackend>(catalogue);
+#else
+    return std::make_unique<examguard::agent::linuxhost::LinuxBackend>(
+        examguard::agent::linuxhost::Paths{}, catalogue);
+#endif
 }
 
 int runKeygen(const Options& o) {
@@ -128,8 +148,7 @@ tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
     if (!catalogue) {
         return tl::unexpected(catalogue.error());
     }
-    examguard::agent::linuxhost::LinuxBackend backend({}, *catalogue);
-    const auto inventory = backend.collect({.hashImages = !o.noHash});
+    const auto inventory = platformBackend(*catalogue)->collect({.hashImages = !o.noHash});
     const auto detections = examguard::agent::detect(inventory, *catalogue);
     SignedReport r;
     r.report = examguard::agent::buildReport(inventory, detections, examguard::agent::utcNow(),
@@ -151,6 +170,10 @@ tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
 }
 
 tl::expected<examguard::agent::Destination, Error> destinationOf(const Options& o) {
+#ifdef _WIN32
+    (void)o;
+    return tl::unexpected(Error{ErrorCode::kInvalidArgument, examguard::agent::kNoTlsOnWindows});
+#endif
     auto to = examguard::agent::parseAddress(o.to);
     if (!to) {
         return tl::unexpected(to.error());
@@ -269,6 +292,9 @@ int runSend(const Options& o) {
 // (`systemctl kill -s USR1 examguard-agent`). A delivery that fails is retried with a fresh
 // report after 5 s, doubling to 5 minutes; the station's answers are printed as they come.
 int runService(const Options& o) {
+#ifdef _WIN32
+    return fail(o, {ErrorCode::kInvalidArgument, examguard::agent::kNoTlsOnWindows}, kExitUsage);
+#else
     auto destination = destinationOf(o);
     if (!destination) {
         return fail(o, destination.error(), kExitUsage);
@@ -321,6 +347,7 @@ int runService(const Options& o) {
             retry = kFirstRetry;
         }
     }
+#endif
 }
 
 int runScan(const Options& o) {
@@ -328,8 +355,7 @@ int runScan(const Options& o) {
     if (!catalogue) {
         return fail(o, catalogue.error(), kExitInput);
     }
-    examguard::agent::linuxhost::LinuxBackend backend({}, *catalogue);
-    const auto inventory = backend.collect({.hashImages = !o.noHash});
+    const auto inventory = platformBackend(*catalogue)->collect({.hashImages = !o.noHash});
     const auto detections = examguard::agent::detect(inventory, *catalogue);
     if (o.json) {
         std::cout << examguard::agent::scanSummary(inventory, detections)

@@ -43,6 +43,12 @@ struct Destination {
 // free port") only where a listener asks for it.
 tl::expected<Destination, Error> parseAddress(std::string_view address, bool allowPortZero = false);
 
+// What the Windows agent says when asked to deliver: it has no TLS yet (Debian has no OpenSSL for
+// mingw-w64; an SChannel client is the way), so its reports travel as files.
+inline constexpr const char* kNoTlsOnWindows =
+    "delivery over TLS is not available in the Windows agent yet: write the report with --out "
+    "and import it at the station (examguard agent import)";
+
 // OpenSSL's error queue as one line ("connection closed" when it is empty), emptied: the words
 // both ends of a delivery report a TLS failure with.
 std::string takeTlsErrors();

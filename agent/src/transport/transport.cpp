@@ -74,4 +74,14 @@ tl::expected<Destination, Error> parseAddress(std::string_view address, bool all
     return d;
 }
 
+#ifdef _WIN32
+std::string takeTlsErrors() {
+    return {};
+}
+
+tl::expected<nlohmann::json, Error> sendReport(const Destination&, std::string_view) {
+    return tl::unexpected(Error{ErrorCode::kInvalidArgument, kNoTlsOnWindows});
+}
+#endif
+
 }  // namespace examguard::agent

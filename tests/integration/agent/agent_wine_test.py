@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""The Windows agent (examguard-agent.exe, cross-compiled with mingw-w64 by the normal build)
+running for real under Wine (Debian wine64), in a fresh Wine prefix with its own X display
+(Xvfb: Wine's programs open windows).
+
+A renamed copy of a real Windows program — Wine's winver.exe, a PE with a VS_VERSIONINFO
+resource (OriginalFilename winver.exe), started as C:\\exam\\rc-helper.exe — must be caught by
+its version-info, not its name. No real remote-control binary can be used here (none is
+redistributable in Debian), so the test's catalogue is the built-in one plus one stand-in entry
+naming winver.exe; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
+so the report is signed with ECDSA P-256: the station's OpenSSL must verify it and refuse it
+altered.
+Usage: agent_wine_test.py AGENT_EXE EXAMGUARD_AGENT SOURCE_DIR"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import hashlib
+import time
+import unittest
+
+import jsonschema
+
+EXE, LINUX_AGENT, SOURCE = (os.path.abspath(a) for a in sys.argv[1:4])
+WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
+WINE_PROGRAMS = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows"
+
+
+class WindowsAgentUnderWine(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="agent-wine-")
+        cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.dir, "prefix"), WINEDEBUG="-all",
+                       EXAMGUARD_LANG="en")
+        # Xvfb says which display it took once it is ready (-displayfd): no waiting by time.
+        read_end, write_end = os.pipe()
+        cls.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"],
+                                    pass_fds=(write_end,), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        cls.addClassCleanup(cls.stop)
+        with os.fdopen(read_end) as f:
+            cls.env["DISPLAY"] = ":" + f.readline().strip()
+        # The first run creates the prefix (wineboot) and returns when it is ready.
+        r = cls.wine(EXE, "--version")
+        assert r.returncode == 0 and "examguard-agent" in r.stdout, r.stdout + r.stderr
+        exam = os.path.join(cls.env["WINEPREFIX"], "drive_c", "exam")
+        os.makedirs(exam)
+        shutil.copy(os.path.join(WINE_PROGRAMS, "winver.exe"), os.path.join(exam, "rc-helper.exe"))
+        cls.helper = subprocess.Popen([WINE, "C:\\exam\\rc-helper.exe"], env=cls.env,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+        with open(os.path.join(SOURCE, "schemas", "remote_control_catalogue.json"),
+                  encoding="utf-8") as f:
+            catalogue = json.load(f)
+        catalogue["apps"].append({
+            "app": "test_stand_in", "name": "Stand-in remote-control tool (Wine's winver.exe)",
+            "process_names": ["winver.exe"], "original_filenames": ["winver.exe"],
+            "product_names": [], "signers": [], "install_names": [], "packages": [],
+            "services": [], "ports": []})
+        cls.catalogue = os.path.join(cls.dir, "catalogue.json")
+        with open(cls.catalogue, "w", encoding="utf-8") as f:
+            json.dump(catalogue, f)
+        with open(os.path.join(SOURCE, "schemas", "agent-report.schema.json"),
+                  encoding="utf-8") as f:
+            cls.schema = json.load(f)
+
+    @classmethod
+    def stop(cls):
+        """Runs even when setUpClass fails half-way."""
+        if getattr(cls, "helper", None):
+            cls.helper.kill()
+            cls.helper.wait()
+        # Ends every Wine process of this prefix (the server waits for them).
+        subprocess.run([shutil.which("wineserver") or "/usr/lib/wine/wineserver64", "-k"],
+                       env=cls.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=60)
+        cls.xvfb.kill()
+        cls.xvfb.wait()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    @classmethod
+    def wine(cls, *args):
+        # Output through files, not pipes: the Wine processes a first run starts (wineserver,
+        # services.exe) inherit the descriptors and would keep a pipe open forever.
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            p = subprocess.run([WINE, *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                               env=cls.env, cwd=cls.dir, timeout=300)
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(p.args, p.returncode, out.read(), err.read())
+
+    def report_until_helper_runs(self, *extra):
+        """Reports until the helper's process is in the list (it starts asynchronously); the
+        deadline, not a fixed wait, bounds it."""
+        deadline = time.monotonic() + 120
+        while True:
+            out = os.path.join(self.dir, "report.json")
+            r = self.wine(EXE, "--json", "report", "--out", "report.json", "--key", "agent.pem",
+                          "--catalogue", "catalogue.json", *extra)
+            self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
+            with open(out, encoding="utf-8") as f:
+                envelope = json.load(f)
+            names = [p["name"] for p in envelope["report"]["processes"]]
+            if "rc-helper.exe" in names or time.monotonic() > deadline:
+                return r, envelope
+
+    def test_renamed_program_is_caught_by_its_version_info_and_the_report_verifies(self):
+        r = self.wine(EXE, "keygen", "--key", "agent.pem", "--public-key", "agent.pub")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # The private key is standard PKCS#8 the station's OpenSSL reads (P-256).
+        text = subprocess.run(["openssl", "pkey", "-in", os.path.join(self.dir, "agent.pem"),
+                               "-noout", "-text"], capture_output=True, text=True, check=True)
+        self.assertIn("prime256v1", text.stdout)
+
+        r, envelope = self.report_until_helper_runs()
+        jsonschema.validate(envelope, self.schema)
+        report = envelope["report"]
+        helper = [p for p in report["processes"] if p["name"] == "rc-helper.exe"]
+        self.assertEqual(len(helper), 1, [p["name"] for p in report["processes"]])
+        self.assertEqual(helper[0]["image"], "C:\\exam\\rc-helper.exe")
+        self.assertEqual(helper[0]["version_info"]["OriginalFilename"], "winver.exe")
+        self.assertEqual(len(helper[0]["sha256"]), 64)  # hashed through CNG
+        with open(os.path.join(WINE_PROGRAMS, "winver.exe"), "rb") as f:
+            self.assertEqual(helper[0]["sha256"], hashlib.sha256(f.read()).hexdigest())
+        # Wine's own processes are listed too, with their version-info where they have one.
+        names = {p["name"] for p in report["processes"]}
+        self.assertTrue({"services.exe", "explorer.exe", "examguard-agent.exe"} <= names, names)
+        # Caught by version-info, flagged as renamed; exit 1 because something was found.
+        self.assertEqual(r.returncode, 1, r.stdout)
+        caught = [d for d in report["detections"] if d["app"] == "test_stand_in"]
+        self.assertEqual(len(caught), 1, report["detections"])
+        self.assertTrue(caught[0]["renamed"])
+        self.assertIn({"by": "original_filename", "value": "winver.exe"}, caught[0]["reasons"])
+        # The host: Windows, its adapters and the NET-4 baseline lines.
+        self.assertTrue(report["host"]["hostname"])
+        self.assertIn("Windows", report["host"]["os_name"])
+        self.assertTrue(report["adapters"])
+        self.assertEqual({b["item"] for b in report["baseline"]},
+                         {"os", "cpu", "memory", "disk", "nic", "camera"})
+
+        # Signed with ECDSA P-256 through CNG; the station (OpenSSL) verifies it…
+        self.assertEqual(envelope["signature"]["algorithm"], "ecdsa-p256-sha256")
+        v = subprocess.run([LINUX_AGENT, "verify", os.path.join(self.dir, "report.json"),
+                            "--public-key", os.path.join(self.dir, "agent.pub")],
+                           capture_output=True, text=True, env=self.env)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        # …and refuses it altered.
+        envelope["report"]["detections"] = []
+        altered = os.path.join(self.dir, "altered.json")
+        with open(altered, "w", encoding="utf-8") as f:
+            json.dump(envelope, f)
+        v = subprocess.run([LINUX_AGENT, "verify", altered, "--public-key",
+                            os.path.join(self.dir, "agent.pub")], capture_output=True, text=True,
+                           env=self.env)
+        self.assertEqual(v.returncode, 1, v.stdout + v.stderr)
+
+    def test_the_built_in_catalogue_does_not_name_the_stand_in(self):
+        r = self.wine(EXE, "--json", "scan", "--no-hash")
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        scan = json.loads(r.stdout)
+        self.assertNotIn("test_stand_in", {d["app"] for d in scan["detections"]})
+        self.assertTrue(scan["interfaces"])
+
+    def test_delivery_over_tls_is_refused_clearly_on_windows(self):
+        r = self.wine(EXE, "--json", "send", "report.json", "--key", "agent.pem", "--to",
+                      "127.0.0.1:7443", "--cert", "a.crt", "--ca", "b.crt")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not available in the Windows agent", r.stdout + r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
