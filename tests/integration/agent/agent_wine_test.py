@@ -10,7 +10,8 @@ redistributable in Debian), so the test's catalogue is the built-in one plus one
 naming winver.exe; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
 so the report is signed with ECDSA P-256: the station's OpenSSL must verify it and refuse it
 altered.
-Usage: agent_wine_test.py AGENT_EXE EXAMGUARD_AGENT SOURCE_DIR"""
+The station then enrols the PC's P-256 key and imports the report like any other.
+Usage: agent_wine_test.py AGENT_EXE EXAMGUARD_AGENT EXAMGUARD SOURCE_DIR"""
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ import unittest
 
 import jsonschema
 
-EXE, LINUX_AGENT, SOURCE = (os.path.abspath(a) for a in sys.argv[1:4])
+EXE, LINUX_AGENT, EXAMGUARD, SOURCE = (os.path.abspath(a) for a in sys.argv[1:5])
 WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
 WINE_PROGRAMS = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows"
 
@@ -156,6 +157,28 @@ class WindowsAgentUnderWine(unittest.TestCase):
                             os.path.join(self.dir, "agent.pub")], capture_output=True, text=True,
                            env=self.env)
         self.assertEqual(v.returncode, 1, v.stdout + v.stderr)
+
+        # The station enrols the PC's P-256 key and imports the (unaltered) report.
+        demo = os.path.join(self.dir, "demo")
+        station = [EXAMGUARD, "--db", os.path.join(demo, "station.db"), "--json"]
+        r = subprocess.run([EXAMGUARD, "demo", "--out", demo, "--json"], capture_output=True,
+                           text=True, env=self.env, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run([*station, "agent", "enroll", "--period", "2026-DG-011", "--seat",
+                            "A04", "--public-key", os.path.join(self.dir, "agent.pub")],
+                           capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(json.loads(r.stdout)["fingerprint"], envelope["signature"]["public_key_sha256"])
+        r = subprocess.run([*station, "agent", "import", os.path.join(self.dir, "report.json"),
+                            "--period", "2026-DG-011"], capture_output=True, text=True,
+                           env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)  # imported, with findings
+        findings = json.loads(r.stdout)["findings"]
+        self.assertIn(("remote_control", "test_stand_in"),
+                      {(f["kind"], f["app"]) for f in findings})
+        r = subprocess.run([EXAMGUARD, "--db", os.path.join(demo, "station.db"), "log",
+                            "verify"], capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_the_built_in_catalogue_does_not_name_the_stand_in(self):
         r = self.wine(EXE, "--json", "scan", "--no-hash")
