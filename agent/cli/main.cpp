@@ -23,6 +23,7 @@
 #include "agent/inventory.h"
 #ifdef _WIN32
 #include "agent/windows_backend.h"
+#include "windows_service.h"
 #else
 #include "agent/linux_backend.h"
 #endif
@@ -57,6 +58,7 @@ struct Options {
     std::string certificate;
     std::string caCertificate;
     int timeoutSeconds = 30;
+    std::string outDir;  // the service's reports as files
 };
 
 int fail(const Options& o, const Error& e, int code) {
@@ -288,17 +290,59 @@ int runSend(const Options& o) {
     return exitForAnswer(*answer);
 }
 
-// Runs until SIGINT/SIGTERM: a report at start-up and one whenever SIGUSR1 asks
-// (`systemctl kill -s USR1 examguard-agent`). A delivery that fails is retried with a fresh
-// report after 5 s, doubling to 5 minutes; the station's answers are printed as they come.
-int runService(const Options& o) {
-#ifdef _WIN32
-    return fail(o, {ErrorCode::kInvalidArgument, examguard::agent::kNoTlsOnWindows}, kExitUsage);
-#else
-    auto destination = destinationOf(o);
-    if (!destination) {
-        return fail(o, destination.error(), kExitUsage);
+// One report of the service: delivered to the station (--to) or written into --out-dir as
+// report-<UTC time>-<nonce prefix>.json. Empty on success, else why it failed.
+std::string reportOnce(const Options& o) {
+    auto signedReport = makeSignedReport(o);
+    if (!signedReport) {
+        return signedReport.error().detail;
     }
+    if (!o.outDir.empty()) {
+        std::string stamp = signedReport->report.value("timestamp", "");
+        stamp.erase(
+            std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
+            stamp.end());
+        const std::string name = fmt::format("report-{}-{}.json", stamp,
+                                             signedReport->report.value("nonce", "").substr(0, 8));
+        const auto path = (std::filesystem::path(o.outDir) / name).string();
+        if (auto r = writeAtomically(path, signedReport->text); !r) {
+            return r.error().detail;
+        }
+        std::cout << (o.json ? json{{"report", path}}.dump() : trf("Report written to {}", path))
+                  << std::endl;
+        return {};
+    }
+    auto destination = destinationOf(o);
+    auto answer = destination ? examguard::agent::sendReport(*destination, signedReport->text)
+                              : tl::expected<json, Error>(tl::unexpect, destination.error());
+    if (!answer) {
+        return answer.error().detail;
+    }
+    printAnswer(o, *answer);
+    std::cout << std::flush;
+    return {};
+}
+
+// Reports at start-up and on demand until stopped: on Linux in the foreground until
+// SIGINT/SIGTERM, on demand being SIGUSR1 (`systemctl kill -s USR1 examguard-agent`); on Windows
+// under the service manager (windows_service.cpp), on demand being `report-now`. A report that
+// fails is retried with a fresh one after 5 s, doubling to 5 minutes.
+int runService(const Options& o) {
+    if (o.outDir.empty() == o.to.empty()) {
+        return fail(o, {ErrorCode::kInvalidArgument, "give either --to or --out-dir"}, kExitUsage);
+    }
+    if (!o.to.empty()) {
+        if (auto destination = destinationOf(o); !destination) {
+            return fail(o, destination.error(), kExitUsage);
+        }
+    }
+#ifdef _WIN32
+    std::string error;
+    if (!examguard::agent::windowshost::runAsService([&o] { return reportOnce(o); }, error)) {
+        return fail(o, {ErrorCode::kInvalidArgument, error}, kExitUsage);
+    }
+    return kExitOk;
+#else
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
@@ -314,22 +358,15 @@ int runService(const Options& o) {
     for (;;) {
         std::chrono::seconds wait = 0s;
         if (due) {
-            auto signedReport = makeSignedReport(o);
-            auto answer = signedReport
-                              ? examguard::agent::sendReport(*destination, signedReport->text)
-                              : tl::expected<json, Error>(tl::unexpect, signedReport.error());
-            if (answer) {
-                printAnswer(o, *answer);
+            if (const std::string failure = reportOnce(o); failure.empty()) {
                 due = false;
                 retry = kFirstRetry;
             } else {
-                std::cerr << trf("examguard-agent: {} (retrying in {} s)", answer.error().detail,
-                                 retry.count())
+                std::cerr << trf("examguard-agent: {} (retrying in {} s)", failure, retry.count())
                           << std::endl;
                 wait = retry;
                 retry = std::min(retry * 2, kLastRetry);
             }
-            std::cout << std::flush;
         }
         siginfo_t info{};
         int sig = 0;
@@ -347,6 +384,23 @@ int runService(const Options& o) {
             retry = kFirstRetry;
         }
     }
+#endif
+}
+
+// Asks the running service for a report now.
+int runReportNow(const Options& o) {
+#ifdef _WIN32
+    std::string error;
+    if (!examguard::agent::windowshost::requestReportNow(error)) {
+        return fail(o, {ErrorCode::kInvalidArgument, error}, kExitInput);
+    }
+    std::cout << (o.json ? json{{"requested", true}}.dump() : tr("Report requested.")) << "\n";
+    return kExitOk;
+#else
+    return fail(o,
+                {ErrorCode::kInvalidArgument,
+                 "on Linux the service reports on SIGUSR1: systemctl kill -s USR1 examguard-agent"},
+                kExitUsage);
 #endif
 }
 
@@ -477,12 +531,18 @@ int main(int argc, char** argv) {
     addDelivery(send, true);
 
     auto* service = app.add_subcommand(
-        "service", tr("Report to the station at start-up and on SIGUSR1 until stopped"));
+        "service",
+        tr("Report at start-up and on demand until stopped (to the station or a folder)"));
     service->add_option("-k,--key", o.key, tr("Agent private key (PEM)"))->required();
     service->add_option("-c,--catalogue", o.catalogue,
                         tr("Catalogue JSON instead of the built-in one"));
     service->add_flag("--no-hash", o.noHash, tr("Do not hash process images"));
-    addDelivery(service, true);
+    service->add_option("--out-dir", o.outDir,
+                        tr("Write each report into this folder instead of delivering it"));
+    addDelivery(service, false);
+
+    auto* reportNow =
+        app.add_subcommand("report-now", tr("Ask the running Windows service for a report now"));
 
     auto* verify = app.add_subcommand("verify", tr("Check a report's signature"));
     verify->add_option("report", o.reportFile, tr("Signed report file"))->required();
@@ -504,6 +564,9 @@ int main(int argc, char** argv) {
     }
     if (service->parsed()) {
         return runService(o);
+    }
+    if (reportNow->parsed()) {
+        return runReportNow(o);
     }
     if (scan->parsed()) {
         return runScan(o);

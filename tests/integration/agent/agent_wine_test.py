@@ -10,7 +10,8 @@ redistributable in Debian), so the test's catalogue is the built-in one plus one
 naming winver.exe; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
 so the report is signed with ECDSA P-256: the station's OpenSSL must verify it and refuse it
 altered.
-The station then enrols the PC's P-256 key and imports the report like any other.
+The station then enrols the PC's P-256 key and imports the report like any other; installed as
+a Windows service (Wine's sc.exe), the agent reports at start-up and on `report-now`.
 Usage: agent_wine_test.py AGENT_EXE EXAMGUARD_AGENT EXAMGUARD SOURCE_DIR"""
 import json
 import os
@@ -179,6 +180,51 @@ class WindowsAgentUnderWine(unittest.TestCase):
         r = subprocess.run([EXAMGUARD, "--db", os.path.join(demo, "station.db"), "log",
                             "verify"], capture_output=True, text=True, env=self.env, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def wait_for(self, what, condition, timeout=120):
+        """Polls `condition` until it holds; the deadline, not a fixed wait, bounds it."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            self.assertLess(time.monotonic(), deadline, f"timed out waiting for {what}")
+            time.sleep(0.2)
+
+    def test_service_reports_at_start_up_and_on_demand(self):
+        drive = os.path.join(self.env["WINEPREFIX"], "drive_c")
+        shutil.copy(EXE, os.path.join(drive, "exam", "examguard-agent.exe"))
+        r = self.wine("C:\\exam\\examguard-agent.exe", "keygen", "--key",
+                      "C:\\exam\\svc.pem", "--public-key", "C:\\exam\\svc.pub")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        reports = os.path.join(drive, "reports")
+        os.makedirs(reports)
+        r = self.wine("sc", "create", "ExamGuardAgent", "binpath=",
+                      "C:\\exam\\examguard-agent.exe service --key C:\\exam\\svc.pem "
+                      "--out-dir C:\\reports --no-hash")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.addCleanup(self.wine, "sc", "delete", "ExamGuardAgent")
+        r = self.wine("sc", "start", "ExamGuardAgent")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.addCleanup(self.wine, "sc", "stop", "ExamGuardAgent")
+        listing = lambda: sorted(f for f in os.listdir(reports) if f.endswith(".json"))
+        self.wait_for("the start-up report", lambda: len(listing()) >= 1)
+        self.assertEqual(len(listing()), 1)
+        r = self.wine("C:\\exam\\examguard-agent.exe", "report-now")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.wait_for("the requested report", lambda: len(listing()) >= 2)
+        for name in listing():
+            self.assertRegex(name, r"^report-\d{8}T\d{6}Z-[0-9a-f]{8}\.json$")
+            v = subprocess.run([LINUX_AGENT, "verify", os.path.join(reports, name),
+                                "--public-key", os.path.join(drive, "exam", "svc.pub")],
+                               capture_output=True, text=True, env=self.env)
+            self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        r = self.wine("sc", "stop", "ExamGuardAgent")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.wait_for("the service to stop",
+                      lambda: "STOPPED" in self.wine("sc", "query", "ExamGuardAgent").stdout)
+        # Outside the service manager it says how to run it.
+        r = self.wine("C:\\exam\\examguard-agent.exe", "service", "--key",
+                      "C:\\exam\\svc.pem", "--out-dir", "C:\\reports")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("sc create", r.stdout + r.stderr)
 
     def test_the_built_in_catalogue_does_not_name_the_stand_in(self):
         r = self.wine(EXE, "--json", "scan", "--no-hash")
