@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -71,6 +70,25 @@ int fail(const Options& o, const Error& e, int code) {
                   << "\n";
     }
     return code;
+}
+
+// A report (or key) file's bytes, at most what a report can be.
+tl::expected<std::string, Error> readReportFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return tl::unexpected(
+            Error{ErrorCode::kFileNotFound, fmt::format("{}: cannot open", path)});
+    }
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > examguard::agent::kMaxReportBytes) {
+            return tl::unexpected(Error{ErrorCode::kMalformedData,
+                                        fmt::format("{}: larger than a report can be", path)});
+        }
+    }
+    return text;
 }
 
 // Writes beside the target and renames, so a reader never sees half a report.
@@ -141,8 +159,8 @@ void printDetections(const examguard::agent::Inventory& inventory,
 struct SignedReport {
     std::string text;  // the envelope as written and sent
     json report;
-    std::size_t processes = 0, installed = 0, usb = 0, detections = 0;
-    std::vector<std::string> warnings;
+    examguard::agent::Inventory inventory;
+    std::vector<examguard::agent::Detection> detections;
 };
 
 tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
@@ -150,24 +168,16 @@ tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
     if (!catalogue) {
         return tl::unexpected(catalogue.error());
     }
-    const auto inventory = platformBackend(*catalogue)->collect({.hashImages = !o.noHash});
-    const auto detections = examguard::agent::detect(inventory, *catalogue);
     SignedReport r;
-    r.report = examguard::agent::buildReport(inventory, detections, examguard::agent::utcNow(),
+    r.inventory = platformBackend(*catalogue)->collect({.hashImages = !o.noHash});
+    r.detections = examguard::agent::detect(r.inventory, *catalogue);
+    r.report = examguard::agent::buildReport(r.inventory, r.detections, examguard::agent::utcNow(),
                                              examguard::agent::randomNonce());
     auto envelope = examguard::agent::signReport(r.report, o.key);
     if (!envelope) {
         return tl::unexpected(envelope.error());
     }
     r.text = envelope->dump(2, ' ', false, json::error_handler_t::replace);
-    r.processes = inventory.processes.size();
-    r.installed = inventory.installed.size();
-    r.usb = inventory.usb.size();
-    r.detections = detections.size();
-    r.warnings = inventory.warnings;
-    for (const auto& d : detections) {
-        r.warnings.push_back(fmt::format("{}: {}", d.kind, examguard::agent::describe(d)));
-    }
     return r;
 }
 
@@ -250,14 +260,13 @@ int runReport(const Options& o) {
     } else if (o.out != "-") {
         std::cout << trf("Report written to {}: {} processes, {} installed programs, {} USB "
                          "devices, {} detections",
-                         o.out, signedReport->processes, signedReport->installed, signedReport->usb,
-                         signedReport->detections)
+                         o.out, signedReport->inventory.processes.size(),
+                         signedReport->inventory.installed.size(),
+                         signedReport->inventory.usb.size(), signedReport->detections.size())
                   << "\n";
-        for (const auto& w : signedReport->warnings) {
-            std::cout << "  " << w << "\n";
-        }
+        printDetections(signedReport->inventory, signedReport->detections);
     }
-    return signedReport->detections == 0 ? kExitOk : kExitFound;
+    return signedReport->detections.empty() ? kExitOk : kExitFound;
 }
 
 // A report written earlier (an air-gapped room's, or one whose delivery failed), delivered now.
@@ -266,23 +275,11 @@ int runSend(const Options& o) {
     if (!destination) {
         return fail(o, destination.error(), kExitUsage);
     }
-    std::ifstream in(o.reportFile, std::ios::binary);
-    if (!in) {
-        return fail(o, {ErrorCode::kFileNotFound, fmt::format("{}: cannot open", o.reportFile)},
-                    kExitInput);
+    const auto text = readReportFile(o.reportFile);
+    if (!text) {
+        return fail(o, text.error(), kExitInput);
     }
-    std::string text;
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > examguard::agent::kMaxReportBytes) {
-            return fail(o,
-                        {ErrorCode::kMalformedData,
-                         fmt::format("{}: larger than a report can be", o.reportFile)},
-                        kExitInput);
-        }
-    }
-    auto answer = examguard::agent::sendReport(*destination, text);
+    auto answer = examguard::agent::sendReport(*destination, *text);
     if (!answer) {
         return fail(o, answer.error(), kExitInput);
     }
@@ -426,24 +423,13 @@ int runScan(const Options& o) {
 }
 
 int runVerify(const Options& o) {
-    const auto readText = [](const std::string& path) -> std::optional<std::string> {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            return std::nullopt;
-        }
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
-    };
-    const auto text = readText(o.reportFile);
+    const auto text = readReportFile(o.reportFile);
     if (!text) {
-        return fail(o, {ErrorCode::kFileNotFound, fmt::format("{}: cannot open", o.reportFile)},
-                    kExitInput);
+        return fail(o, text.error(), kExitInput);
     }
-    const auto pem = readText(o.publicKey);
+    const auto pem = readReportFile(o.publicKey);
     if (!pem) {
-        return fail(o, {ErrorCode::kFileNotFound, fmt::format("{}: cannot open", o.publicKey)},
-                    kExitInput);
+        return fail(o, pem.error(), kExitInput);
     }
     const json envelope = json::parse(*text, nullptr, false);
     if (envelope.is_discarded()) {

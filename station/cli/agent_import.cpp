@@ -186,13 +186,14 @@ station::Expected<AgentImport> importAgentReport(station::Station& station,
     }
     std::map<std::string, int> byKind;
     nlohmann::json findings = nlohmann::json::array();
+    auto insert = station.db().prepare(
+        "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
+        "first_seen, last_seen) VALUES (?, 'agent', ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert) {
+        return tl::unexpected(insert.error());
+    }
     for (const auto& f : imported->findings) {
-        auto insert = station.db().prepare(
-            "INSERT INTO lan_finding (period_id, source, kind, app, ip, mac, seat, evidence, "
-            "first_seen, last_seen) VALUES (?, 'agent', ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!insert) {
-            return tl::unexpected(insert.error());
-        }
+        insert->reset();
         insert->bind(1, period.id)
             .bind(2, f.kind)
             .bind(3, unlessEmpty(f.app))

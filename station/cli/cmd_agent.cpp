@@ -219,34 +219,36 @@ void registerAgentCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
                        tr("Also issue the PC's TLS certificate for `agent serve` into this file"));
     enroll->callback([&ctx, &exitCode, o] { exitCode = runEnroll(ctx, *o); });
 
-    auto* import = agentCmd->add_subcommand(
+    // Not named `import`: clang-format reads that as a C++20 module import and mangles the rest.
+    auto* importCmd = agentCmd->add_subcommand(
         "import", tr("Verify a signed agent report and store its findings"));
-    import->add_option("FILE", o->file, tr("Signed report file"))->required();
-    import->add_option("--period", o->period, tr("Exam period code"))->required();
-    import->callback([&ctx, &exitCode, o] { exitCode = runImport(ctx, *o);
-});
+    importCmd->add_option("FILE", o->file, tr("Signed report file"))->required();
+    importCmd->add_option("--period", o->period, tr("Exam period code"))->required();
+    importCmd->callback([&ctx, &exitCode, o] { exitCode = runImport(ctx, *o); });
 
-auto* caCert = agentCmd->add_subcommand(
-    "ca-cert", tr("Print or write the agent CA certificate the exam PCs check the station with"));
-caCert->add_option("--period", o->period, tr("Exam period code"))->required();
-caCert->add_option("-o,--out", o->out, tr("Certificate file to write (PEM)"));
-caCert->callback([&ctx, &exitCode, o] { exitCode = runCaCert(ctx, *o); });
+    auto* caCert = agentCmd->add_subcommand(
+        "ca-cert",
+        tr("Print or write the agent CA certificate the exam PCs check the station with"));
+    caCert->add_option("--period", o->period, tr("Exam period code"))->required();
+    caCert->add_option("-o,--out", o->out, tr("Certificate file to write (PEM)"));
+    caCert->callback([&ctx, &exitCode, o] { exitCode = runCaCert(ctx, *o); });
 
-auto serveOptions = std::make_shared<ServeOptions>();
-auto* serve = agentCmd->add_subcommand(
-    "serve", tr("Receive agent reports over mutual TLS until stopped (SIGINT/SIGTERM)"));
-serve->add_option("--period", serveOptions->period, tr("Exam period code"))->required();
-serve
-    ->add_option("--listen", serveOptions->listen,
-                 tr("Address and port to listen on (HOST:PORT; port 0 picks a free one)"))
-    ->required();
-serve->add_option("--name", serveOptions->names,
-                  tr("Address or name the exam PCs use for the station (repeatable)"));
-serve
-    ->add_option("--timeout", serveOptions->timeoutSeconds,
-                 tr("Seconds a PC may take to deliver a report"))
-    ->check(CLI::Range(1, 600));
-serve->callback([&ctx, &exitCode, serveOptions] { exitCode = runAgentServe(ctx, *serveOptions); });
-}  // namespace examguard::cli
+    auto serveOptions = std::make_shared<ServeOptions>();
+    auto* serve = agentCmd->add_subcommand(
+        "serve", tr("Receive agent reports over mutual TLS until stopped (SIGINT/SIGTERM)"));
+    serve->add_option("--period", serveOptions->period, tr("Exam period code"))->required();
+    serve
+        ->add_option("--listen", serveOptions->listen,
+                     tr("Address and port to listen on (HOST:PORT; port 0 picks a free one)"))
+        ->required();
+    serve->add_option("--name", serveOptions->names,
+                      tr("Address or name the exam PCs use for the station (repeatable)"));
+    serve
+        ->add_option("--timeout", serveOptions->timeoutSeconds,
+                     tr("Seconds a PC may take to deliver a report"))
+        ->check(CLI::Range(1, 600));
+    serve->callback(
+        [&ctx, &exitCode, serveOptions] { exitCode = runAgentServe(ctx, *serveOptions); });
+}
 
 }  // namespace examguard::cli

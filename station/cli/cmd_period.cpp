@@ -188,17 +188,17 @@ void registerPeriodCommands(CLI::App& app, CliContext& ctx, int& exitCode) {
     auto* period = app.add_subcommand("period", tr("Exam periods (期次): import the plan, list"));
     period->require_subcommand(1);
     auto args = std::make_shared<ImportArgs>();
-    auto* import = period->add_subcommand(
+    // Not named `import`: clang-format reads that as a C++20 module import and mangles the rest.
+    auto* importCmd = period->add_subcommand(
         "import",
         tr("Import a period plan (.json) with its roster and machine registry CSV files"));
-    import->add_option("file", args->file, tr("The plan file"))->required();
-    import->add_option("--encoding", args->encoding,
-                       tr("Encoding of the CSV files: utf-8, gbk or gb18030 (default: detect)"));
-    import->callback([&ctx, &exitCode, args] { exitCode = importCommand(ctx, *args);
-});
+    importCmd->add_option("file", args->file, tr("The plan file"))->required();
+    importCmd->add_option("--encoding", args->encoding,
+                          tr("Encoding of the CSV files: utf-8, gbk or gb18030 (default: detect)"));
+    importCmd->callback([&ctx, &exitCode, args] { exitCode = importCommand(ctx, *args); });
 
-auto* list = period->add_subcommand("list", tr("List the periods in the station"));
-list->callback([&ctx, &exitCode] { exitCode = listCommand(ctx); });
-}  // namespace examguard::cli
+    auto* list = period->add_subcommand("list", tr("List the periods in the station"));
+    list->callback([&ctx, &exitCode] { exitCode = listCommand(ctx); });
+}
 
 }  // namespace examguard::cli

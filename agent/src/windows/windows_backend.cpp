@@ -383,43 +383,46 @@ std::vector<unsigned char> ownerTable(Table fetch) {
     return buffer;
 }
 
+// The rows of one owner table (TCP listeners or UDP endpoints of one address family).
+template <typename Table, typename Fetch, typename Address>
+void addOwnedSockets(std::vector<ListeningSocket>& out, Transport transport, int family,
+                     Fetch fetch, Address addressOf) {
+    const auto buffer = ownerTable(fetch);
+    if (buffer.empty()) {
+        return;
+    }
+    const auto* table = reinterpret_cast<const Table*>(buffer.data());
+    for (DWORD i = 0; i < table->dwNumEntries; ++i) {
+        const auto& row = table->table[i];
+        char text[INET6_ADDRSTRLEN] = {};
+        inet_ntop(family, addressOf(row), text, sizeof text);
+        out.push_back({transport,
+                       text,
+                       ntohs(static_cast<u_short>(row.dwLocalPort)),
+                       {static_cast<int>(row.dwOwningPid)}});
+    }
+}
+
 std::vector<ListeningSocket> listListening() {
     std::vector<ListeningSocket> out;
-    const auto add = [&](Transport t, const void* address, int family, DWORD port, DWORD pid) {
-        char text[INET6_ADDRSTRLEN] = {};
-        inet_ntop(family, address, text, sizeof text);
-        out.push_back({t, text, ntohs(static_cast<u_short>(port)), {static_cast<int>(pid)}});
-    };
-    auto tcp4 = ownerTable([](void* b, DWORD* s) {
-        return GetExtendedTcpTable(b, s, FALSE, AF_INET, TCP_TABLE_OWNER_PID_LISTENER, 0);
-    });
-    if (!tcp4.empty()) {
-        const auto* t = reinterpret_cast<const MIB_TCPTABLE_OWNER_PID*>(tcp4.data());
-        for (DWORD i = 0; i < t->dwNumEntries; ++i) {
-            add(Transport::kTcp, &t->table[i].dwLocalAddr, AF_INET, t->table[i].dwLocalPort,
-                t->table[i].dwOwningPid);
-        }
-    }
-    auto tcp6 = ownerTable([](void* b, DWORD* s) {
-        return GetExtendedTcpTable(b, s, FALSE, AF_INET6, TCP_TABLE_OWNER_PID_LISTENER, 0);
-    });
-    if (!tcp6.empty()) {
-        const auto* t = reinterpret_cast<const MIB_TCP6TABLE_OWNER_PID*>(tcp6.data());
-        for (DWORD i = 0; i < t->dwNumEntries; ++i) {
-            add(Transport::kTcp, t->table[i].ucLocalAddr, AF_INET6, t->table[i].dwLocalPort,
-                t->table[i].dwOwningPid);
-        }
-    }
-    auto udp4 = ownerTable([](void* b, DWORD* s) {
-        return GetExtendedUdpTable(b, s, FALSE, AF_INET, UDP_TABLE_OWNER_PID, 0);
-    });
-    if (!udp4.empty()) {
-        const auto* t = reinterpret_cast<const MIB_UDPTABLE_OWNER_PID*>(udp4.data());
-        for (DWORD i = 0; i < t->dwNumEntries; ++i) {
-            add(Transport::kUdp, &t->table[i].dwLocalAddr, AF_INET, t->table[i].dwLocalPort,
-                t->table[i].dwOwningPid);
-        }
-    }
+    addOwnedSockets<MIB_TCPTABLE_OWNER_PID>(
+        out, Transport::kTcp, AF_INET,
+        [](void* b, DWORD* s) {
+            return GetExtendedTcpTable(b, s, FALSE, AF_INET, TCP_TABLE_OWNER_PID_LISTENER, 0);
+        },
+        [](const auto& row) { return &row.dwLocalAddr; });
+    addOwnedSockets<MIB_TCP6TABLE_OWNER_PID>(
+        out, Transport::kTcp, AF_INET6,
+        [](void* b, DWORD* s) {
+            return GetExtendedTcpTable(b, s, FALSE, AF_INET6, TCP_TABLE_OWNER_PID_LISTENER, 0);
+        },
+        [](const auto& row) { return row.ucLocalAddr; });
+    addOwnedSockets<MIB_UDPTABLE_OWNER_PID>(
+        out, Transport::kUdp, AF_INET,
+        [](void* b, DWORD* s) {
+            return GetExtendedUdpTable(b, s, FALSE, AF_INET, UDP_TABLE_OWNER_PID, 0);
+        },
+        [](const auto& row) { return &row.dwLocalAddr; });
     return out;
 }
 
@@ -430,6 +433,8 @@ struct DeviceInfo {
     std::string hardwareIds;  // REG_MULTI_SZ joined with '|', upper case
     std::string description;
     std::string manufacturer;
+    std::string className;  // setup class: "Camera", "Image", "HIDClass", ...
+    std::string friendlyName;
 };
 
 std::vector<DeviceInfo> presentDevices(const wchar_t* enumerator) {
@@ -469,6 +474,8 @@ std::vector<DeviceInfo> presentDevices(const wchar_t* enumerator) {
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         d.description = property(SPDRP_DEVICEDESC);
         d.manufacturer = property(SPDRP_MFG);
+        d.className = property(SPDRP_CLASS);
+        d.friendlyName = property(SPDRP_FRIENDLYNAME);
         out.push_back(std::move(d));
     }
     SetupDiDestroyDeviceInfoList(set);
@@ -527,27 +534,11 @@ std::vector<BluetoothHid> listBluetoothHid() {
 
 std::vector<Camera> listCameras() {
     std::vector<Camera> out;
-    HDEVINFO set =
-        SetupDiGetClassDevsW(nullptr, nullptr, nullptr, DIGCF_ALLCLASSES | DIGCF_PRESENT);
-    if (set == INVALID_HANDLE_VALUE) {
-        return out;
-    }
-    SP_DEVINFO_DATA data{};
-    data.cbSize = sizeof data;
-    for (DWORD i = 0; SetupDiEnumDeviceInfo(set, i, &data) && i < 10000; ++i) {
-        wchar_t cls[64] = {};
-        if (SetupDiGetDeviceRegistryPropertyW(set, &data, SPDRP_CLASS, nullptr,
-                                              reinterpret_cast<BYTE*>(cls), sizeof cls - 2,
-                                              nullptr) &&
-            (wcscmp(cls, L"Camera") == 0 || wcscmp(cls, L"Image") == 0)) {
-            wchar_t name[512] = {};
-            SetupDiGetDeviceRegistryPropertyW(set, &data, SPDRP_FRIENDLYNAME, nullptr,
-                                              reinterpret_cast<BYTE*>(name), sizeof name - 2,
-                                              nullptr);
-            out.push_back({narrow(name), std::nullopt});
+    for (const auto& d : presentDevices(nullptr)) {
+        if (d.className == "Camera" || d.className == "Image") {
+            out.push_back({d.friendlyName.empty() ? d.description : d.friendlyName, std::nullopt});
         }
     }
-    SetupDiDestroyDeviceInfoList(set);
     return out;
 }
 

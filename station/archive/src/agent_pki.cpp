@@ -22,6 +22,8 @@ namespace {
 
 constexpr int kCaDays = 3650;     // as long as the station's signing certificate
 constexpr int kAgentDays = 1825;  // a PC is re-enrolled when replaced, well before this
+// An hour back: a PC whose clock runs a little behind still accepts the station.
+constexpr long kNotBefore = -3600;
 
 Expected<Owned<X509_NAME>> nameWithCn(const std::string& commonName, const std::string& org) {
     Owned<X509_NAME> name(X509_NAME_new());
@@ -35,48 +37,6 @@ Expected<Owned<X509_NAME>> nameWithCn(const std::string& commonName, const std::
         }
     }
     return name;
-}
-
-// A certificate for `subjectKey` signed by `issuerKey` (self-signed when issuer is null).
-Expected<Owned<X509>> makeCertificate(EVP_PKEY* subjectKey, X509_NAME* subject, X509* issuer,
-                                      EVP_PKEY* issuerKey, int days,
-                                      const std::vector<std::pair<int, std::string>>& extensions) {
-    Owned<X509> cert(X509_new());
-    Owned<BIGNUM> serial(BN_new());
-    if (!cert || !serial || BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
-        X509_set_version(cert.get(), 2) != 1 ||
-        BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr ||
-        // An hour back: a PC whose clock runs a little behind still accepts the station.
-        X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) == nullptr ||
-        X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * days) == nullptr ||
-        X509_set_subject_name(cert.get(), subject) != 1 ||
-        X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : subject) != 1 ||
-        X509_set_pubkey(cert.get(), subjectKey) != 1) {
-        return fail(ErrorCode::Crypto, opensslError("cannot build a certificate"));
-    }
-    for (const auto& [nid, value] : extensions) {
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, issuer ? issuer : cert.get(), cert.get(), nullptr, nullptr, 0);
-        X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-        if (ext == nullptr || X509_add_ext(cert.get(), ext, -1) != 1) {
-            X509_EXTENSION_free(ext);
-            return fail(ErrorCode::Crypto,
-                        opensslError(fmt::format("cannot add the extension '{}'", value)));
-        }
-        X509_EXTENSION_free(ext);
-    }
-    if (X509_sign(cert.get(), issuerKey, EVP_sha256()) == 0) {
-        return fail(ErrorCode::Crypto, opensslError("cannot sign a certificate"));
-    }
-    return cert;
-}
-
-std::string fingerprintOf(X509* cert) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    X509_digest(cert, EVP_sha256(), md, &len);
-    return station::toHex(std::span(md, len));
 }
 
 bool isIpAddress(const std::string& name) {
@@ -111,7 +71,7 @@ Expected<AgentCa> AgentCa::openOrCreate(const fs::path& keyDirectory,
         }
         ca.m_keyPem = std::move(*key);
         ca.m_certificatePem = std::move(*cert);
-        ca.m_fingerprint = fingerprintOf(parsedCert->get());
+        ca.m_fingerprint = certificateSha256(parsedCert->get());
         return ca;
     }
     Owned<EVP_PKEY> key(EVP_EC_gen("P-256"));
@@ -120,7 +80,7 @@ Expected<AgentCa> AgentCa::openOrCreate(const fs::path& keyDirectory,
         return !name ? tl::unexpected(name.error())
                      : fail(ErrorCode::Crypto, opensslError("cannot generate the agent CA key"));
     }
-    auto cert = makeCertificate(key.get(), name->get(), nullptr, key.get(), kCaDays,
+    auto cert = makeCertificate(key.get(), name->get(), nullptr, key.get(), kNotBefore, kCaDays,
                                 {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
                                  {NID_key_usage, "critical,keyCertSign,cRLSign"},
                                  {NID_subject_key_identifier, "hash"}});
@@ -139,7 +99,7 @@ Expected<AgentCa> AgentCa::openOrCreate(const fs::path& keyDirectory,
         return tl::unexpected(w.error());
     }
     ca.m_keyPem = std::move(*keyPem);
-    ca.m_fingerprint = fingerprintOf(cert->get());
+    ca.m_fingerprint = certificateSha256(cert->get());
     return ca;
 }
 
@@ -159,12 +119,12 @@ Expected<std::string> AgentCa::issueAgentCertificate(std::string_view publicKeyP
     if (!name) {
         return tl::unexpected(name.error());
     }
-    auto cert =
-        makeCertificate(subjectKey.get(), name->get(), caCert->get(), caKey->get(), kAgentDays,
-                        {{NID_basic_constraints, "critical,CA:FALSE"},
-                         {NID_key_usage, "critical,digitalSignature"},
-                         {NID_ext_key_usage, "clientAuth"},
-                         {NID_authority_key_identifier, "keyid:always"}});
+    auto cert = makeCertificate(subjectKey.get(), name->get(), caCert->get(), caKey->get(),
+                                kNotBefore, kAgentDays,
+                                {{NID_basic_constraints, "critical,CA:FALSE"},
+                                 {NID_key_usage, "critical,digitalSignature"},
+                                 {NID_ext_key_usage, "clientAuth"},
+                                 {NID_authority_key_identifier, "keyid:always"}});
     if (!cert) {
         return tl::unexpected(cert.error());
     }
@@ -193,12 +153,13 @@ Expected<AgentCa::ServerIdentity> AgentCa::issueServerIdentity(
         return !name ? tl::unexpected(name.error())
                      : fail(ErrorCode::Crypto, opensslError("cannot generate the listener key"));
     }
-    auto cert = makeCertificate(key.get(), name->get(), caCert->get(), caKey->get(), validDays,
-                                {{NID_basic_constraints, "critical,CA:FALSE"},
-                                 {NID_key_usage, "critical,digitalSignature"},
-                                 {NID_ext_key_usage, "serverAuth"},
-                                 {NID_subject_alt_name, san},
-                                 {NID_authority_key_identifier, "keyid:always"}});
+    auto cert =
+        makeCertificate(key.get(), name->get(), caCert->get(), caKey->get(), kNotBefore, validDays,
+                        {{NID_basic_constraints, "critical,CA:FALSE"},
+                         {NID_key_usage, "critical,digitalSignature"},
+                         {NID_ext_key_usage, "serverAuth"},
+                         {NID_subject_alt_name, san},
+                         {NID_authority_key_identifier, "keyid:always"}});
     auto keyPem = cert ? privateKeyPem(key.get()) : Expected<std::string>();
     if (!cert || !keyPem) {
         return tl::unexpected(!cert ? cert.error() : keyPem.error());

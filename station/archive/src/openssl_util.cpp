@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "station/crypto.h"
+
 namespace examguard::archive::detail {
 
 using station::ErrorCode;
@@ -103,17 +105,51 @@ std::string pemOf(X509* cert) {
     return std::string(data, static_cast<std::size_t>(n));
 }
 
-Expected<void> addExtension(X509* cert, int nid, const char* value) {
+Expected<void> addExtension(X509* cert, int nid, const char* value, X509* issuer) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert, cert, nullptr, nullptr, 0);
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
     if (ext == nullptr || X509_add_ext(cert, ext, -1) != 1) {
         X509_EXTENSION_free(ext);
-        return fail(ErrorCode::Crypto, opensslError("cannot add a certificate extension"));
+        return fail(ErrorCode::Crypto,
+                    opensslError(fmt::format("cannot add the certificate extension '{}'", value)));
     }
     X509_EXTENSION_free(ext);
     return {};
+}
+
+Expected<Owned<X509>> makeCertificate(EVP_PKEY* subjectKey, X509_NAME* subject, X509* issuer,
+                                      EVP_PKEY* issuerKey, long notBeforeSeconds, int days,
+                                      const std::vector<std::pair<int, std::string>>& extensions) {
+    Owned<X509> cert(X509_new());
+    Owned<BIGNUM> serial(BN_new());
+    if (!cert || !serial || BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+        X509_set_version(cert.get(), 2) != 1 ||
+        BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr ||
+        X509_gmtime_adj(X509_getm_notBefore(cert.get()), notBeforeSeconds) == nullptr ||
+        X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * days) == nullptr ||
+        X509_set_subject_name(cert.get(), subject) != 1 ||
+        X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : subject) != 1 ||
+        X509_set_pubkey(cert.get(), subjectKey) != 1) {
+        return fail(ErrorCode::Crypto, opensslError("cannot build a certificate"));
+    }
+    for (const auto& [nid, value] : extensions) {
+        if (auto added = addExtension(cert.get(), nid, value.c_str(), issuer); !added) {
+            return tl::unexpected(added.error());
+        }
+    }
+    if (X509_sign(cert.get(), issuerKey, EVP_sha256()) == 0) {
+        return fail(ErrorCode::Crypto, opensslError("cannot sign a certificate"));
+    }
+    return cert;
+}
+
+std::string certificateSha256(X509* cert) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    X509_digest(cert, EVP_sha256(), md, &len);
+    return station::toHex(std::span(md, len));
 }
 
 Expected<std::string> privateKeyPem(EVP_PKEY* key) {

@@ -6,6 +6,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -53,7 +55,15 @@ Owned<CMS_ContentInfo> parseCms(std::span<const unsigned char> der, std::string&
 Expected<Owned<EVP_PKEY>> readPrivateKey(std::string_view pem, std::string_view what);
 std::string pemOf(X509* cert);
 Expected<std::string> privateKeyPem(EVP_PKEY* key);
-// An X.509 v3 extension in OpenSSL's configuration syntax ("critical,CA:TRUE").
-Expected<void> addExtension(X509* cert, int nid, const char* value);
+// An X.509 v3 extension in OpenSSL's configuration syntax ("critical,CA:TRUE"); `issuer` (the
+// certificate itself when null) is what authorityKeyIdentifier refers to.
+Expected<void> addExtension(X509* cert, int nid, const char* value, X509* issuer = nullptr);
+// A v3 certificate with a random 127-bit serial for `subjectKey`, signed with SHA-256 by
+// `issuerKey` (self-signed when `issuer` is null), valid from now + notBeforeSeconds for `days`.
+Expected<Owned<X509>> makeCertificate(EVP_PKEY* subjectKey, X509_NAME* subject, X509* issuer,
+                                      EVP_PKEY* issuerKey, long notBeforeSeconds, int days,
+                                      const std::vector<std::pair<int, std::string>>& extensions);
+// SHA-256 of the DER certificate, hex.
+std::string certificateSha256(X509* cert);
 
 }  // namespace examguard::archive::detail

@@ -29,10 +29,7 @@ CertificateInfo describe(X509* cert) {
     info.issuer = nameText(X509_get_issuer_name(cert));
     info.notBefore = isoTime(X509_get0_notBefore(cert));
     info.notAfter = isoTime(X509_get0_notAfter(cert));
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    X509_digest(cert, EVP_sha256(), md, &len);
-    info.sha256Fingerprint = station::toHex(std::span(md, len));
+    info.sha256Fingerprint = certificateSha256(cert);
     info.selfSigned = X509_check_issued(cert, cert) == X509_V_OK;
     return info;
 }
@@ -54,31 +51,12 @@ Expected<Owned<X509_NAME>> subjectName(const KeyInitOptions& options) {
     return name;
 }
 
+// Self-signed, it is its own trust anchor: an inspector trusts exactly this certificate.
 Expected<Owned<X509>> selfSignedCertificate(EVP_PKEY* key, X509_NAME* name, int days) {
-    Owned<X509> cert(X509_new());
-    Owned<BIGNUM> serial(BN_new());
-    if (!cert || !serial || BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
-        X509_set_version(cert.get(), 2) != 1 ||
-        BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr ||
-        X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) == nullptr ||
-        X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * days) == nullptr ||
-        X509_set_subject_name(cert.get(), name) != 1 ||
-        X509_set_issuer_name(cert.get(), name) != 1 || X509_set_pubkey(cert.get(), key) != 1) {
-        return fail(ErrorCode::Crypto, opensslError("cannot build the station certificate"));
-    }
-    // Self-signed, it is its own trust anchor: an inspector trusts exactly this certificate.
-    for (const auto& [nid, value] :
-         {std::pair{NID_basic_constraints, "critical,CA:FALSE"},
-          std::pair{NID_key_usage, "critical,digitalSignature,nonRepudiation"},
-          std::pair{NID_subject_key_identifier, "hash"}}) {
-        if (auto added = addExtension(cert.get(), nid, value); !added) {
-            return tl::unexpected(added.error());
-        }
-    }
-    if (X509_sign(cert.get(), key, EVP_sha256()) == 0) {
-        return fail(ErrorCode::Crypto, opensslError("cannot sign the station certificate"));
-    }
-    return cert;
+    return makeCertificate(key, name, nullptr, key, 0, days,
+                           {{NID_basic_constraints, "critical,CA:FALSE"},
+                            {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
+                            {NID_subject_key_identifier, "hash"}});
 }
 
 Expected<std::string> requestPem(EVP_PKEY* key, X509_NAME* name) {

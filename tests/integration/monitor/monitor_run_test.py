@@ -159,6 +159,28 @@ class MonitorRun(unittest.TestCase):
             c.row_factory = sqlite3.Row
             return [dict(r) for r in c.execute(sql, args)]
 
+    def analysed_camera_config(self, code, url, **settings):
+        """A monitor config recording one file camera of room T1 in 10 s segments, analysed at
+        2 fps; `settings` are more keys of its [[camera]] table."""
+        analysis = code.lower() + "-analysis.toml"
+        with open(os.path.join(self.dir, analysis), "w", encoding="utf-8") as f:
+            f.write("[camera]\nanalysis_fps = 2\n")
+        extra = "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+        config = os.path.join(self.dir, code.lower() + "-monitor.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""[recording]
+directory = "recordings"
+segment_s = 10
+min_free_mb = 1
+
+[[camera]]
+code = "{code}"
+room = "T1"
+url = "{url}"
+analysis = "{analysis}"
+{extra}""")
+        return config
+
     def run_monitor(self, config):
         """`monitor run --config CONFIG` to the end of its files: the summary, schema-checked."""
         p = subprocess.run([EXAMGUARD, "--db", self.db, "--json", "monitor", "run", "--config",
@@ -299,22 +321,7 @@ url = "{url}"
         # (relative to the first segment's start), with its snapshot, and nothing else.
         tampered = os.path.join(self.dir, "tampered.mp4")
         cut_clip(tampered, COVER_10_TO_18)
-        with open(os.path.join(self.dir, "t1-tamper.toml"), "w", encoding="utf-8") as f:
-            f.write("[camera]\nanalysis_fps = 2\n")
-        config = os.path.join(self.dir, "analysis.toml")
-        with open(config, "w", encoding="utf-8") as f:
-            f.write(f"""[recording]
-directory = "recordings"
-segment_s = 10
-min_free_mb = 1
-
-[[camera]]
-code = "T1-TAMPER"
-room = "T1"
-url = "{tampered}"
-analysis = "t1-tamper.toml"
-""")
-        summary = self.run_monitor(config)
+        summary = self.run_monitor(self.analysed_camera_config("T1-TAMPER", tampered))
         self.assertEqual(summary["stopped_by"], "end_of_input")
         camera = summary["cameras"][0]
         self.assertEqual(camera["segments"], 4)
@@ -372,23 +379,8 @@ analysis = "t1-tamper.toml"
         sub = os.path.join(self.dir, "sub.mp4")
         cut_clip(main)
         cut_clip(sub, "scale=384:-2," + COVER_10_TO_18)
-        with open(os.path.join(self.dir, "t1-sub.toml"), "w", encoding="utf-8") as f:
-            f.write("[camera]\nanalysis_fps = 2\n")
-        config = os.path.join(self.dir, "sub.toml")
-        with open(config, "w", encoding="utf-8") as f:
-            f.write(f"""[recording]
-directory = "recordings"
-segment_s = 10
-min_free_mb = 1
-
-[[camera]]
-code = "T1-SUB"
-room = "T1"
-url = "{main}"
-analysis = "t1-sub.toml"
-analysis_url = "{sub}"
-""")
-        summary = self.run_monitor(config)
+        summary = self.run_monitor(
+            self.analysed_camera_config("T1-SUB", main, analysis_url=sub))
         camera = summary["cameras"][0]
         self.assertEqual(camera["segments"], 4)
         self.assertAlmostEqual(camera["frames_analysed"], 80, delta=2)  # the sub-stream's
