@@ -182,10 +182,6 @@ tl::expected<SignedReport, Error> makeSignedReport(const Options& o) {
 }
 
 tl::expected<examguard::agent::Destination, Error> destinationOf(const Options& o) {
-#ifdef _WIN32
-    (void)o;
-    return tl::unexpected(Error{ErrorCode::kInvalidArgument, examguard::agent::kNoTlsOnWindows});
-#endif
     auto to = examguard::agent::parseAddress(o.to);
     if (!to) {
         return tl::unexpected(to.error());
@@ -471,7 +467,8 @@ int main(int argc, char** argv) {
     app.add_flag("--json", o.json, tr("Print one JSON document on stdout"));
     app.add_option("--lang", o.lang, tr("Language of messages: zh_CN (default) or en"));
 
-    auto* keygen = app.add_subcommand("keygen", tr("Create the agent's Ed25519 key pair"));
+    auto* keygen = app.add_subcommand(
+        "keygen", tr("Create the agent's key pair (Ed25519 on Linux, RSA on Windows)"));
     keygen->add_option("-k,--key", o.key, tr("Private key file to create (PEM, mode 0600)"))
         ->required();
     keygen->add_option("-p,--public-key", o.publicKey, tr("Public key file to create (PEM)"))

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <charconv>
+
 namespace examguard::agent {
 
 namespace {
@@ -109,6 +111,18 @@ std::string stringField(const nlohmann::json& j, const char* key) {
     }
     const auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+std::optional<std::uint32_t> parseHexDigits(std::string_view text, std::size_t digits) {
+    if (text.size() != digits) {
+        return std::nullopt;
+    }
+    std::uint32_t v = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
+    if (ec != std::errc{} || p != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return v;
 }
 
 }  // namespace examguard::agent

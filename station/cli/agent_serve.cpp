@@ -1,9 +1,9 @@
 // examguard agent serve: receives signed agent reports over mutual TLS (docs/agent.md,
 // "Delivery"). Both sides are certified by the station's agent CA: the listener with a fresh key
 // and a certificate for the addresses the PCs use, each PC with the certificate `agent enroll
-// --cert-out` issued for its Ed25519 report key. A report must be signed by the key its
-// connection's certificate certifies; then it is imported exactly like `agent import` does.
-// Connections are served one at a time (an import takes milliseconds) with a whole-connection
+// --cert-out` issued for its report key (Ed25519, or RSA from Windows). A report must be signed by
+// the key its connection's certificate certifies; then it is imported exactly like `agent import`
+// does. Connections are served one at a time (an import takes milliseconds) with a whole-connection
 // deadline, so a PC that stalls cannot hold the listener longer than --timeout.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -57,10 +57,15 @@ struct Fd {
 };
 
 using SslCtx = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
+
+// TLS 1.2 suites for the listener's P-256 key: ECDHE and AEAD only (no CBC, no static RSA).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305";
 using Ssl = std::unique_ptr<SSL, decltype(&SSL_free)>;
 
-// The listener's TLS: 1.3 only, its fresh identity, and PCs must present a clientAuth
-// certificate the agent CA issued.
+// The listener's TLS: 1.3, or 1.2 with forward-secret AEAD suites only — Windows 10's SChannel,
+// which the Windows agent speaks through, has no TLS 1.3 — its fresh identity, and PCs must
+// present a clientAuth certificate the agent CA issued.
 station::Expected<SslCtx> serverContext(const archive::AgentCa& ca,
                                         const archive::AgentCa::ServerIdentity& identity) {
     SslCtx ctx(SSL_CTX_new(TLS_server_method()), &SSL_CTX_free);
@@ -78,7 +83,8 @@ station::Expected<SslCtx> serverContext(const archive::AgentCa& ca,
     std::unique_ptr<X509, decltype(&X509_free)> caCert(
         PEM_read_bio_X509(caBio.get(), nullptr, nullptr, nullptr), &X509_free);
     if (!ctx || !cert || !key || !caCert ||
-        SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION) != 1 ||
+        SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1 ||
         SSL_CTX_use_certificate(ctx.get(), cert.get()) != 1 ||
         SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 ||
         X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), caCert.get()) != 1 ||
@@ -86,6 +92,7 @@ station::Expected<SslCtx> serverContext(const archive::AgentCa& ca,
         return station::fail(station::ErrorCode::Crypto,
                              "cannot set up the listener's TLS: " + agent::takeTlsErrors());
     }
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     return ctx;
 }

@@ -1,9 +1,9 @@
 // examguard agent enroll|import|ca-cert|serve: the station's side of the exam-PC agent
-// (issue 8). Enrolment stores a PC's Ed25519 public key against its filed seat and, for delivery
-// over TLS, certifies it with the station's agent CA; import verifies a report against that key,
-// refuses replays, reconciles it with the machine registry and stores its findings (source
-// `agent`) with one event-log entry, in one transaction. `serve` (agent_serve.cpp) does the same
-// for reports delivered over mutual TLS.
+// (issue 8). Enrolment stores a PC's public key (Ed25519, RSA, P-256) against its filed seat and,
+// for delivery over TLS, certifies it with the station's agent CA; import verifies a report against
+// that key, refuses replays, reconciles it with the machine registry and stores its findings
+// (source `agent`) with one event-log entry, in one transaction. `serve` (agent_serve.cpp) does the
+// same for reports delivered over mutual TLS.
 #include <iostream>
 
 #include <fmt/format.h>

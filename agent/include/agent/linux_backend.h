@@ -9,6 +9,7 @@
 
 #include "agent/error.h"
 #include "agent/inventory.h"
+#include "agent/usb_ids.h"
 
 namespace examguard::agent::linuxhost {
 
@@ -20,20 +21,6 @@ struct Paths {
     std::filesystem::path usbIds = "/usr/share/misc/usb.ids";
     std::filesystem::path osRelease = "/etc/os-release";
     std::filesystem::path systemdSystem = "/etc/systemd/system";
-};
-
-// USB vendor and product names from the usb.ids database.
-class UsbIds {
-public:
-    static tl::expected<UsbIds, Error> parse(std::string_view text);
-    static tl::expected<UsbIds, Error> load(const std::filesystem::path& path);
-    std::string vendor(std::uint16_t vid) const;
-    std::string product(std::uint16_t vid, std::uint16_t pid) const;
-    std::size_t size() const { return m_names.size(); }
-
-private:
-    std::map<std::uint64_t, std::string>
-        m_names;  // vid << 17 | pid, and vid << 17 | 0x10000 for the vendor
 };
 
 std::vector<ProcessInfo> listProcesses(const Paths& paths, bool hashImages,

@@ -43,19 +43,22 @@ struct Destination {
 // free port") only where a listener asks for it.
 tl::expected<Destination, Error> parseAddress(std::string_view address, bool allowPortZero = false);
 
-// What the Windows agent says when asked to deliver: it has no TLS yet (Debian has no OpenSSL for
-// mingw-w64; an SChannel client is the way), so its reports travel as files.
-inline constexpr const char* kNoTlsOnWindows =
-    "delivery over TLS is not available in the Windows agent yet: write the report with --out "
-    "and import it at the station (examguard agent import)";
-
+#ifndef _WIN32
 // OpenSSL's error queue as one line ("connection closed" when it is empty), emptied: the words
-// both ends of a delivery report a TLS failure with.
+// both ends of a delivery report a TLS failure with (OpenSSL builds only).
 std::string takeTlsErrors();
+#endif
 
 // Delivers one report file's bytes and returns the station's answer (an object with either
 // "imported" or "error"). A transport failure (cannot connect, certificate refused, timeout,
-// no answer) is an Error naming the station and the step that failed.
+// no answer) is an Error naming the station and the step that failed. OpenSSL on Linux
+// (tls_client.cpp), SChannel on Windows (tls_client_schannel.cpp).
 tl::expected<nlohmann::json, Error> sendReport(const Destination& to, std::string_view reportText);
+
+// What both clients make of the bytes the station sent back: the JSON object on its first line,
+// with "imported" or "error". `closedWhy` says why the connection ended when no line came.
+tl::expected<nlohmann::json, Error> parseStationAnswer(const Destination& to,
+                                                       const std::string& reply,
+                                                       const std::string& closedWhy);
 
 }  // namespace examguard::agent

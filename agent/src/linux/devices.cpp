@@ -1,5 +1,5 @@
-// USB devices from /sys/bus/usb/devices named through usb.ids, and Bluetooth HID devices from
-// /sys/bus/hid/devices (bus 0005).
+// USB devices from /sys/bus/usb/devices named through usb.ids (agent/usb_ids.h), and Bluetooth HID
+// devices from /sys/bus/hid/devices (bus 0005).
 #include <algorithm>
 #include <charconv>
 
@@ -12,89 +12,6 @@
 namespace examguard::agent::linuxhost {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::optional<std::uint32_t> parseHex(std::string_view s, std::size_t digits) {
-    if (s.size() != digits) {
-        return std::nullopt;
-    }
-    std::uint32_t v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
-    if (ec != std::errc{} || p != s.data() + s.size()) {
-        return std::nullopt;
-    }
-    return v;
-}
-
-constexpr std::uint32_t kVendorKey = 0x10000;
-
-}  // namespace
-
-tl::expected<UsbIds, Error> UsbIds::parse(std::string_view text) {
-    UsbIds ids;
-    std::optional<std::uint32_t> vendor;
-    std::size_t pos = 0;
-    std::size_t lineNo = 0;
-    while (pos < text.size()) {
-        const auto end = std::min(text.find('\n', pos), text.size());
-        std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++lineNo;
-        if (line.empty() || line.front() == '#') {
-            continue;
-        }
-        if (line.front() != '\t') {
-            // "vvvv  Vendor name"; other sections ("C 00  class") end the vendor list.
-            const auto id = parseHex(line.substr(0, std::min<std::size_t>(4, line.size())), 4);
-            if (!id || line.size() < 7 || line.substr(4, 2) != "  ") {
-                if (line.size() > 1 && line[1] == ' ' &&
-                    std::isupper(static_cast<unsigned char>(line[0]))) {
-                    break;
-                }
-                return tl::unexpected(
-                    Error{ErrorCode::kMalformedData,
-                          fmt::format("usb.ids line {}: expected 'vvvv  name'", lineNo)});
-            }
-            vendor = *id;
-            ids.m_names[(static_cast<std::uint64_t>(*id) << 17) | kVendorKey] =
-                sanitizeUtf8(line.substr(6));
-            continue;
-        }
-        if (line.size() > 1 && line[1] == '\t') {
-            continue;  // interface lines
-        }
-        const auto id = parseHex(line.substr(1, std::min<std::size_t>(4, line.size() - 1)), 4);
-        if (!vendor || !id || line.size() < 8) {
-            return tl::unexpected(Error{ErrorCode::kMalformedData,
-                                        fmt::format("usb.ids line {}: expected '\\tpppp  name' "
-                                                    "under a vendor",
-                                                    lineNo)});
-        }
-        ids.m_names[(static_cast<std::uint64_t>(*vendor) << 17) | *id] =
-            sanitizeUtf8(line.substr(7));
-    }
-    return ids;
-}
-
-tl::expected<UsbIds, Error> UsbIds::load(const fs::path& path) {
-    const auto text = readSmallFile(path, 16 << 20);
-    if (!text) {
-        return tl::unexpected(
-            Error{ErrorCode::kFileNotFound, fmt::format("{}: cannot read", path.string())});
-    }
-    return parse(*text);
-}
-
-std::string UsbIds::vendor(std::uint16_t vid) const {
-    const auto it = m_names.find((static_cast<std::uint64_t>(vid) << 17) | kVendorKey);
-    return it == m_names.end() ? std::string{} : it->second;
-}
-
-std::string UsbIds::product(std::uint16_t vid, std::uint16_t pid) const {
-    const auto it = m_names.find((static_cast<std::uint64_t>(vid) << 17) | pid);
-    return it == m_names.end() ? std::string{} : it->second;
-}
 
 std::vector<UsbDevice> listUsb(const Paths& paths, const UsbIds* ids,
                                std::vector<std::string>& warnings) {
@@ -114,8 +31,8 @@ std::vector<UsbDevice> listUsb(const Paths& paths, const UsbIds* ids,
         if (!vidText || !pidText) {
             continue;
         }
-        const auto vid = parseHex(*vidText, 4);
-        const auto pid = parseHex(*pidText, 4);
+        const auto vid = parseHexDigits(*vidText, 4);
+        const auto pid = parseHexDigits(*pidText, 4);
         if (!vid || !pid) {
             warnings.push_back(
                 fmt::format("usb {}: idVendor '{}' / idProduct '{}' are not 4 hex "
@@ -140,7 +57,7 @@ std::vector<UsbDevice> listUsb(const Paths& paths, const UsbIds* ids,
                 continue;
             }
             if (const auto cls = readAttribute(sub.path() / "bInterfaceClass")) {
-                if (const auto v = parseHex(*cls, 2)) {
+                if (const auto v = parseHexDigits(*cls, 2)) {
                     d.interfaceClasses.push_back(static_cast<std::uint8_t>(*v));
                 }
             }

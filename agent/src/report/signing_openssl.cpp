@@ -1,7 +1,8 @@
 // Report keys and signatures with OpenSSL: Ed25519 keys made by `examguard-agent keygen` on
-// Linux, and on the station the verification of both algorithms an agent may sign with —
-// Ed25519 (Linux agents) and ECDSA P-256 with SHA-256 (Windows agents, which sign through CNG:
-// Windows has no Ed25519 and Debian no mingw OpenSSL). See signing_cng.cpp for the Windows side.
+// Linux, and on the station the verification of every algorithm an agent may sign with —
+// Ed25519 (Linux agents), RSASSA-PSS with SHA-256 (Windows agents, whose RSA key is also their
+// SChannel client key) and ECDSA P-256 with SHA-256 (Windows agents of earlier versions). See
+// signing_cng.cpp for the Windows side.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "agent/report.h"
@@ -175,6 +177,9 @@ namespace {
 // The algorithms a report may be signed with, and the key each needs.
 constexpr const char* kEd25519 = "ed25519";
 constexpr const char* kEcdsaP256 = "ecdsa-p256-sha256";
+constexpr const char* kRsaPss = "rsa-pss-sha256";
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 16384;
 
 bool isP256(EVP_PKEY* key) {
     char group[64] = {};
@@ -185,15 +190,34 @@ bool isP256(EVP_PKEY* key) {
            std::string_view(group, length) == "prime256v1";
 }
 
-// A PEM public key an agent signs with: Ed25519, or EC P-256 (Windows agents); anything else is
-// malformed.
+bool isAgentRsa(EVP_PKEY* key) {
+    return EVP_PKEY_get_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) >= kMinRsaBits &&
+           EVP_PKEY_get_bits(key) <= kMaxRsaBits;
+}
+
+// The algorithm a key signs reports with; empty for a key no agent uses.
+std::string algorithmOf(EVP_PKEY* key) {
+    if (EVP_PKEY_get_id(key) == EVP_PKEY_ED25519) {
+        return kEd25519;
+    }
+    if (isP256(key)) {
+        return kEcdsaP256;
+    }
+    return isAgentRsa(key) ? kRsaPss : "";
+}
+
+// A PEM public key an agent signs with: Ed25519, RSA of 2048..16384 bits, or EC P-256;
+// anything else is malformed.
 tl::expected<PkeyPtr, Error> readAgentPublicKey(const std::string& publicKeyPem) {
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(
         BIO_new_mem_buf(publicKeyPem.data(), static_cast<int>(publicKeyPem.size())), &BIO_free);
     PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    if (!key || (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519 && !isP256(key.get()))) {
-        return tl::unexpected(Error{ErrorCode::kMalformedData,
-                                    "the public key is not a PEM Ed25519 or EC P-256 key"});
+    if (!key || algorithmOf(key.get()).empty()) {
+        return tl::unexpected(
+            Error{ErrorCode::kMalformedData,
+                  fmt::format("the public key is not a PEM Ed25519, RSA ({}..{} bits) or EC P-256 "
+                              "key",
+                              kMinRsaBits, kMaxRsaBits)});
     }
     return key;
 }
@@ -244,20 +268,22 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
     }
     const auto& sig = envelope["signature"];
     const std::string algorithm = stringField(sig, "algorithm");
-    if ((algorithm != kEd25519 && algorithm != kEcdsaP256) || !sig.contains("value") ||
-        !sig["value"].is_string()) {
-        return refuse(fmt::format("signature algorithm is not {} or {}, or the value is missing",
-                                  kEd25519, kEcdsaP256));
+    if ((algorithm != kEd25519 && algorithm != kEcdsaP256 && algorithm != kRsaPss) ||
+        !sig.contains("value") || !sig["value"].is_string()) {
+        return refuse(
+            fmt::format("signature algorithm is not {}, {} or {}, or the value is missing",
+                        kEd25519, kRsaPss, kEcdsaP256));
     }
     auto key = readAgentPublicKey(publicKeyPem);
     if (!key) {
         return tl::unexpected(key.error());
     }
-    const bool ecdsa = algorithm == kEcdsaP256;
-    if (ecdsa != isP256(key->get())) {
+    if (algorithm != algorithmOf(key->get())) {
         return refuse(
             fmt::format("signed with {}, but the PC's enrolled key is not for it", algorithm));
     }
+    const bool ecdsa = algorithm == kEcdsaP256;
+    const bool rsa = algorithm == kRsaPss;
     if (stringField(sig, "public_key_sha256") != publicKeyFingerprint(key->get())) {
         return refuse("signed by a different key than the one enrolled for this PC");
     }
@@ -273,8 +299,13 @@ tl::expected<void, Error> verifyEnvelope(const json& envelope, const std::string
     }
     const std::string bytes = canonicalBytes(envelope["report"]);
     MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, ecdsa ? EVP_sha256() : nullptr, nullptr,
-                                     key->get()) != 1) {
+    EVP_PKEY_CTX* keyCtx = nullptr;  // owned by ctx
+    if (!ctx ||
+        EVP_DigestVerifyInit(ctx.get(), &keyCtx, ecdsa || rsa ? EVP_sha256() : nullptr, nullptr,
+                             key->get()) != 1 ||
+        // PSS as CNG signs it: MGF1 with SHA-256 (the default for the digest), a 32-byte salt.
+        (rsa && (EVP_PKEY_CTX_set_rsa_padding(keyCtx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                 EVP_PKEY_CTX_set_rsa_pss_saltlen(keyCtx, 32) != 1))) {
         return tl::unexpected(
             Error{ErrorCode::kCryptoFailed, fmt::format("{} verification unavailable", algorithm)});
     }

@@ -178,19 +178,7 @@ tl::expected<nlohmann::json, Error> sendReport(const Destination& to, std::strin
         reply.append(buf, got);
     }
     SSL_shutdown(ssl.get());
-    const auto newline = reply.find('\n');
-    if (newline == std::string::npos) {
-        const std::string why = takeTlsErrors();
-        return fail(ErrorCode::kUnreadable, reply.empty()
-                                                ? "no answer from the station (" + why + ")"
-                                                : "the station's answer is incomplete or too long");
-    }
-    auto answer = nlohmann::json::parse(reply.substr(0, newline), nullptr, false);
-    if (answer.is_discarded() || !answer.is_object() ||
-        (!answer.contains("imported") && !answer.contains("error"))) {
-        return fail(ErrorCode::kMalformedData, "the station's answer is not an import result");
-    }
-    return answer;
+    return parseStationAnswer(to, reply, takeTlsErrors());
 }
 
 }  // namespace examguard::agent

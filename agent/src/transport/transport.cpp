@@ -74,14 +74,24 @@ tl::expected<Destination, Error> parseAddress(std::string_view address, bool all
     return d;
 }
 
-#ifdef _WIN32
-std::string takeTlsErrors() {
-    return {};
+tl::expected<nlohmann::json, Error> parseStationAnswer(const Destination& to,
+                                                       const std::string& reply,
+                                                       const std::string& closedWhy) {
+    const auto fail = [&](ErrorCode code, const std::string& what) {
+        return tl::unexpected(Error{code, fmt::format("{}:{}: {}", to.host, to.port, what)});
+    };
+    const auto newline = reply.find('\n');
+    if (newline == std::string::npos) {
+        return fail(ErrorCode::kUnreadable, reply.empty()
+                                                ? "no answer from the station (" + closedWhy + ")"
+                                                : "the station's answer is incomplete or too long");
+    }
+    auto answer = nlohmann::json::parse(reply.substr(0, newline), nullptr, false);
+    if (answer.is_discarded() || !answer.is_object() ||
+        (!answer.contains("imported") && !answer.contains("error"))) {
+        return fail(ErrorCode::kMalformedData, "the station's answer is not an import result");
+    }
+    return answer;
 }
-
-tl::expected<nlohmann::json, Error> sendReport(const Destination&, std::string_view) {
-    return tl::unexpected(Error{ErrorCode::kInvalidArgument, kNoTlsOnWindows});
-}
-#endif
 
 }  // namespace examguard::agent

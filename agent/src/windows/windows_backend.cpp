@@ -10,8 +10,10 @@
 #include <cpuid.h>
 #include <iphlpapi.h>
 #include <setupapi.h>
+#include <shellapi.h>
 #include <tlhelp32.h>
 #include <winsvc.h>
+#include <winternl.h>
 #include <ws2tcpip.h>
 
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "agent/pe.h"
+#include "agent/usb_ids.h"
 
 namespace examguard::agent::windowshost {
 
@@ -248,6 +251,50 @@ std::vector<NetworkAdapter> listAdapters(HostInfo& host, std::vector<std::string
 
 // --- processes -------------------------------------------------------------------------------
 
+// A process's command line, split as Windows programs split theirs (CommandLineToArgvW). Read
+// from its PEB: ProcessCommandLineInformation is simpler but Windows 8.1+ only and missing in
+// Wine. Empty when the process cannot be read (protected, or another user's without privileges).
+std::vector<std::string> commandLineOf(DWORD pid) {
+    std::vector<std::string> out;
+    HANDLE process = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid);
+    if (process == nullptr) {
+        return out;
+    }
+    const auto read = [process](const void* at, void* into, SIZE_T size) {
+        SIZE_T got = 0;
+        return ReadProcessMemory(process, at, into, size, &got) && got == size;
+    };
+    PROCESS_BASIC_INFORMATION basic{};
+    ULONG length = 0;
+    PEB peb{};
+    RTL_USER_PROCESS_PARAMETERS parameters{};
+    std::wstring text;
+    // A command line is at most 32767 characters; a larger length is not one.
+    if (NtQueryInformationProcess(process, ProcessBasicInformation, &basic, sizeof basic,
+                                  &length) == 0 &&
+        basic.PebBaseAddress != nullptr && read(basic.PebBaseAddress, &peb, sizeof peb) &&
+        peb.ProcessParameters != nullptr &&
+        read(peb.ProcessParameters, &parameters, sizeof parameters) &&
+        parameters.CommandLine.Length > 0 && parameters.CommandLine.Length % 2 == 0 &&
+        parameters.CommandLine.Length <= 32767 * 2) {
+        text.resize(parameters.CommandLine.Length / 2);
+        if (!read(parameters.CommandLine.Buffer, text.data(), parameters.CommandLine.Length)) {
+            text.clear();
+        }
+    }
+    CloseHandle(process);
+    // Empty text would make CommandLineToArgvW answer with this program's own path.
+    int count = 0;
+    LPWSTR* argv = text.empty() ? nullptr : CommandLineToArgvW(text.c_str(), &count);
+    for (int i = 0; argv != nullptr && i < count; ++i) {
+        out.push_back(narrow(argv[i]));
+    }
+    if (argv != nullptr) {
+        LocalFree(argv);
+    }
+    return out;
+}
+
 std::vector<ProcessInfo> listProcesses(bool hashImages, std::vector<std::string>& warnings) {
     std::vector<ProcessInfo> out;
     HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
@@ -263,6 +310,7 @@ std::vector<ProcessInfo> listProcesses(bool hashImages, std::vector<std::string>
         p.pid = static_cast<int>(entry.th32ProcessID);
         p.ppid = static_cast<int>(entry.th32ParentProcessID);
         p.name = narrow(entry.szExeFile);
+        p.cmdline = commandLineOf(entry.th32ProcessID);
         std::wstring image;
         if (HANDLE process =
                 OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, entry.th32ProcessID)) {
@@ -499,7 +547,23 @@ std::optional<std::uint16_t> hexAfter(const std::string& text, const char* tag) 
     return static_cast<std::uint16_t>(value);
 }
 
-std::vector<UsbDevice> listUsb() {
+// usb.ids beside the program, where the Windows package puts it; without it (or with a broken
+// one) devices keep their own descriptions and the report says why.
+std::optional<UsbIds> usbIdsBesideProgram(std::vector<std::string>& warnings) {
+    std::wstring path(32768, L'\0');
+    const DWORD length = GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    path.resize(length);
+    auto ids = UsbIds::load(std::filesystem::path(path).parent_path() / "usb.ids");
+    if (!ids) {
+        warnings.push_back(
+            fmt::format("usb.ids: {} (USB devices are named by their own descriptions only)",
+                        ids.error().detail));
+        return std::nullopt;
+    }
+    return std::move(*ids);
+}
+
+std::vector<UsbDevice> listUsb(const UsbIds* ids) {
     std::vector<UsbDevice> out;
     for (const auto& d : presentDevices(L"USB")) {
         const auto vid = hexAfter(d.hardwareIds, "VID_");
@@ -513,6 +577,10 @@ std::vector<UsbDevice> listUsb() {
         u.pid = *pid;
         u.product = d.description;
         u.manufacturer = d.manufacturer;
+        if (ids != nullptr) {
+            u.vendorName = ids->vendor(u.vid);
+            u.productName = ids->product(u.vid, u.pid);
+        }
         out.push_back(std::move(u));
     }
     return out;
@@ -594,7 +662,8 @@ Inventory WindowsBackend::collect(const CollectOptions& options) {
     inv.installed = listInstalled();
     inv.services = listServices(inv.warnings);
     inv.listening = listListening();
-    inv.usb = listUsb();
+    const auto ids = usbIdsBesideProgram(inv.warnings);
+    inv.usb = listUsb(ids ? &*ids : nullptr);
     inv.bluetoothHid = listBluetoothHid();
     inv.vm = readVmIndicators(inv.adapters, m_catalogue);
     return inv;

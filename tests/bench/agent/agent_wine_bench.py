@@ -5,7 +5,14 @@ does) run the same way in the same prefix. Wall time per run and the peak reside
 wine64 process (the Windows program runs inside it), median of RUNS; the first run of each
 program is discarded (Wine maps its DLLs then).
 
-Usage: agent_wine_bench.py AGENT_EXE [RUNS]   (build/ci/agent-windows/examguard-agent.exe)"""
+With EXAMGUARD (the station's CLI) it also times delivery over mutual TLS through SChannel:
+`report --to` to `examguard agent serve` on loopback (a demo station, the key enrolled for seat
+A05), against the same report only written; the difference is what delivery costs (key
+container, TLS 1.2 handshake, the station's import and answer).
+
+Usage: agent_wine_bench.py AGENT_EXE [RUNS] [EXAMGUARD]
+       (build/ci/agent-windows/examguard-agent.exe 7 build/ci/station/examguard)"""
+import json
 import os
 import shutil
 import statistics
@@ -27,9 +34,29 @@ def measure(argv, env, cwd):
     return time.monotonic() - start, usage.ru_maxrss / 1024.0, p.returncode
 
 
+def start_station(examguard, work, env):
+    """A demo station with the bench's key enrolled for A05 and `agent serve` listening; returns
+    the listener and the delivery options."""
+    demo = os.path.join(work, "demo")
+    station = [examguard, "--db", os.path.join(demo, "station.db"), "--json"]
+    subprocess.run([examguard, "demo", "--out", demo], check=True, capture_output=True, env=env)
+    subprocess.run([*station, "agent", "enroll", "--period", "2026-DG-011", "--seat", "A05",
+                    "--public-key", "k.pub", "--cert-out", "k.crt"], check=True,
+                   capture_output=True, env=env, cwd=work)
+    subprocess.run([*station, "agent", "ca-cert", "--period", "2026-DG-011", "--out", "ca.crt"],
+                   check=True, capture_output=True, env=env, cwd=work)
+    serve = subprocess.Popen([*station, "agent", "serve", "--period", "2026-DG-011", "--listen",
+                              "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL, text=True, env=env)
+    to = json.loads(serve.stdout.readline())["listening"]
+    return serve, ["--to", to, "--cert", "k.crt", "--ca", "ca.crt"]
+
+
 def main():
     exe = os.path.abspath(sys.argv[1])
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    examguard = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+    serve = None
     work = tempfile.mkdtemp(prefix="agent-wine-bench-")
     env = dict(os.environ, WINEPREFIX=os.path.join(work, "prefix"), WINEDEBUG="-all")
     env.pop("DISPLAY", None)
@@ -43,6 +70,10 @@ def main():
                                              "k.pem"],
             "baseline tasklist.exe": [WINE, "tasklist.exe"],
         }
+        if examguard:
+            serve, delivery = start_station(examguard, work, env)
+            cases["agent report --no-hash --to (TLS)"] = [*cases["agent report --no-hash"],
+                                                         *delivery]
         results = {}
         for name, argv in cases.items():
             samples = [measure(argv, env, work) for _ in range(runs + 1)][1:]
@@ -54,7 +85,13 @@ def main():
         for name, (t, m, codes) in results.items():
             print(f"  {name:32} {t:7.3f} s  {m:7.1f} MiB  x{t / base_t:5.2f} time "
                   f"x{m / base_m:5.2f} memory  exit {sorted(codes)}")
+        if serve:
+            t, _, _ = results["agent report --no-hash --to (TLS)"]
+            print(f"  delivery over TLS adds {t - results['agent report --no-hash'][0]:.3f} s")
     finally:
+        if serve:
+            serve.terminate()
+            serve.wait()
         subprocess.run([shutil.which("wineserver") or "/usr/lib/wine/wineserver64", "-k"],
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)

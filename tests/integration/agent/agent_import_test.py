@@ -13,18 +13,18 @@ Needs root for `ip netns` (CI runs as root); without it the test fails, it does 
 Usage: agent_import_test.py EXAMGUARD EXAMGUARD_AGENT SOURCE_DIR"""
 import json
 import os
-import queue
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 import uuid
 
 import jsonschema
+
+from process_lines import Lines
 
 EXAMGUARD, AGENT, SOURCE = (sys.argv[1:4] if len(sys.argv) > 3
                             else ("examguard", "examguard-agent", "."))
@@ -40,26 +40,6 @@ def run(*args, netns=None):
 
 def sh(*args):
     subprocess.run(args, check=True, capture_output=True, text=True)
-
-
-class Lines:
-    """A process's stdout lines, each waited for with a timeout (a hung process fails the test
-    instead of hanging it)."""
-
-    def __init__(self, process):
-        self.queue = queue.Queue()
-        threading.Thread(target=self._pump, args=(process.stdout,), daemon=True).start()
-
-    def _pump(self, stream):
-        for line in stream:
-            self.queue.put(line)
-        self.queue.put(None)
-
-    def next(self, timeout=60):
-        line = self.queue.get(timeout=timeout)
-        if line is None:
-            raise AssertionError("the process ended")
-        return json.loads(line)
 
 
 class AgentImport(unittest.TestCase):

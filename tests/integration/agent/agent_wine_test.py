@@ -8,10 +8,14 @@ resource (OriginalFilename winver.exe), started as C:\\exam\\rc-helper.exe — m
 its version-info, not its name. No real remote-control binary can be used here (none is
 redistributable in Debian), so the test's catalogue is the built-in one plus one stand-in entry
 naming winver.exe; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
-so the report is signed with ECDSA P-256: the station's OpenSSL must verify it and refuse it
-altered.
-The station then enrols the PC's P-256 key and imports the report like any other; installed as
-a Windows service (Wine's sc.exe), the agent reports at start-up and on `report-now`.
+so the report is signed with the PC's RSA key (RSASSA-PSS, SHA-256): the station's OpenSSL must
+verify it and refuse it altered. The station then enrols the PC's key and imports the report
+like any other; installed as a Windows service (Wine's sc.exe), the agent reports at start-up
+and on `report-now`.
+Delivery over mutual TLS through SChannel: `examguard agent serve` on loopback, the agent's
+`report --to`, `send` and `service --to` under Wine; a replay is refused, and an agent given
+another CA, or dialling a name the station is not certified for, sends nothing. A key of an
+earlier version (ECDSA P-256) still signs files and is refused for TLS with a clear reason.
 Usage: agent_wine_test.py AGENT_EXE EXAMGUARD_AGENT EXAMGUARD SOURCE_DIR"""
 import json
 import os
@@ -20,14 +24,18 @@ import subprocess
 import sys
 import tempfile
 import hashlib
+import signal
 import time
 import unittest
 
 import jsonschema
 
+from process_lines import Lines
+
 EXE, LINUX_AGENT, EXAMGUARD, SOURCE = (os.path.abspath(a) for a in sys.argv[1:5])
 WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
 WINE_PROGRAMS = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows"
+PERIOD = "2026-DG-011"
 
 
 class WindowsAgentUnderWine(unittest.TestCase):
@@ -51,7 +59,8 @@ class WindowsAgentUnderWine(unittest.TestCase):
         exam = os.path.join(cls.env["WINEPREFIX"], "drive_c", "exam")
         os.makedirs(exam)
         shutil.copy(os.path.join(WINE_PROGRAMS, "winver.exe"), os.path.join(exam, "rc-helper.exe"))
-        cls.helper = subprocess.Popen([WINE, "C:\\exam\\rc-helper.exe"], env=cls.env,
+        cls.helper = subprocess.Popen([WINE, "C:\\exam\\rc-helper.exe", "/remote", "7070"],
+                                      env=cls.env,
                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
         with open(os.path.join(SOURCE, "schemas", "remote_control_catalogue.json"),
@@ -68,6 +77,11 @@ class WindowsAgentUnderWine(unittest.TestCase):
         with open(os.path.join(SOURCE, "schemas", "agent-report.schema.json"),
                   encoding="utf-8") as f:
             cls.schema = json.load(f)
+        # The station the reports go to: the demo period, its machine registry and agent CA.
+        cls.demo = os.path.join(cls.dir, "demo")
+        r = subprocess.run([EXAMGUARD, "demo", "--out", cls.demo, "--json"], capture_output=True,
+                           text=True, env=cls.env, timeout=300)
+        assert r.returncode == 0, r.stderr
 
     @classmethod
     def stop(cls):
@@ -94,6 +108,10 @@ class WindowsAgentUnderWine(unittest.TestCase):
             err.seek(0)
             return subprocess.CompletedProcess(p.args, p.returncode, out.read(), err.read())
 
+    def station(self, *args):
+        return subprocess.run([EXAMGUARD, "--db", os.path.join(self.demo, "station.db"), "--json",
+                               *args], capture_output=True, text=True, env=self.env, timeout=120)
+
     def report_until_helper_runs(self, *extra):
         """Reports until the helper's process is in the list (it starts asynchronously); the
         deadline, not a fixed wait, bounds it."""
@@ -112,10 +130,10 @@ class WindowsAgentUnderWine(unittest.TestCase):
     def test_renamed_program_is_caught_by_its_version_info_and_the_report_verifies(self):
         r = self.wine(EXE, "keygen", "--key", "agent.pem", "--public-key", "agent.pub")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        # The private key is standard PKCS#8 the station's OpenSSL reads (P-256).
+        # The private key is standard PKCS#8 the station's OpenSSL reads (RSA, 3072 bits).
         text = subprocess.run(["openssl", "pkey", "-in", os.path.join(self.dir, "agent.pem"),
                                "-noout", "-text"], capture_output=True, text=True, check=True)
-        self.assertIn("prime256v1", text.stdout)
+        self.assertIn("Private-Key: (3072 bit, 2 primes)", text.stdout)
 
         r, envelope = self.report_until_helper_runs()
         jsonschema.validate(envelope, self.schema)
@@ -124,6 +142,9 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertEqual(len(helper), 1, [p["name"] for p in report["processes"]])
         self.assertEqual(helper[0]["image"], "C:\\exam\\rc-helper.exe")
         self.assertEqual(helper[0]["version_info"]["OriginalFilename"], "winver.exe")
+        # Its command line, read from its PEB and split as Windows splits it.
+        self.assertEqual(helper[0]["cmdline"][1:], ["/remote", "7070"])
+        self.assertTrue(helper[0]["cmdline"][0].lower().endswith("rc-helper.exe"), helper[0])
         self.assertEqual(len(helper[0]["sha256"]), 64)  # hashed through CNG
         with open(os.path.join(WINE_PROGRAMS, "winver.exe"), "rb") as f:
             self.assertEqual(helper[0]["sha256"], hashlib.sha256(f.read()).hexdigest())
@@ -136,6 +157,8 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertEqual(len(caught), 1, report["detections"])
         self.assertTrue(caught[0]["renamed"])
         self.assertIn({"by": "original_filename", "value": "winver.exe"}, caught[0]["reasons"])
+        # usb.ids ships beside the .exe (the build copies it there): USB names come from it.
+        self.assertFalse([w for w in report["warnings"] if "usb.ids" in w], report["warnings"])
         # The host: Windows, its adapters and the NET-4 baseline lines.
         self.assertTrue(report["host"]["hostname"])
         self.assertIn("Windows", report["host"]["os_name"])
@@ -143,8 +166,8 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertEqual({b["item"] for b in report["baseline"]},
                          {"os", "cpu", "memory", "disk", "nic", "camera"})
 
-        # Signed with ECDSA P-256 through CNG; the station (OpenSSL) verifies it…
-        self.assertEqual(envelope["signature"]["algorithm"], "ecdsa-p256-sha256")
+        # Signed with RSA-PSS through CNG; the station (OpenSSL) verifies it…
+        self.assertEqual(envelope["signature"]["algorithm"], "rsa-pss-sha256")
         v = subprocess.run([LINUX_AGENT, "verify", os.path.join(self.dir, "report.json"),
                             "--public-key", os.path.join(self.dir, "agent.pub")],
                            capture_output=True, text=True, env=self.env)
@@ -159,25 +182,19 @@ class WindowsAgentUnderWine(unittest.TestCase):
                            env=self.env)
         self.assertEqual(v.returncode, 1, v.stdout + v.stderr)
 
-        # The station enrols the PC's P-256 key and imports the (unaltered) report.
-        demo = os.path.join(self.dir, "demo")
-        station = [EXAMGUARD, "--db", os.path.join(demo, "station.db"), "--json"]
-        r = subprocess.run([EXAMGUARD, "demo", "--out", demo, "--json"], capture_output=True,
-                           text=True, env=self.env, timeout=300)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        r = subprocess.run([*station, "agent", "enroll", "--period", "2026-DG-011", "--seat",
-                            "A04", "--public-key", os.path.join(self.dir, "agent.pub")],
-                           capture_output=True, text=True, env=self.env, timeout=60)
+        # The station enrols the PC's key and imports the (unaltered) report.
+        r = self.station("agent", "enroll", "--period", PERIOD, "--seat", "A04", "--public-key",
+                         os.path.join(self.dir, "agent.pub"))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertEqual(json.loads(r.stdout)["fingerprint"], envelope["signature"]["public_key_sha256"])
-        r = subprocess.run([*station, "agent", "import", os.path.join(self.dir, "report.json"),
-                            "--period", "2026-DG-011"], capture_output=True, text=True,
-                           env=self.env, timeout=60)
+        self.assertEqual(json.loads(r.stdout)["fingerprint"],
+                         envelope["signature"]["public_key_sha256"])
+        r = self.station("agent", "import", os.path.join(self.dir, "report.json"), "--period",
+                         PERIOD)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)  # imported, with findings
         findings = json.loads(r.stdout)["findings"]
         self.assertIn(("remote_control", "test_stand_in"),
                       {(f["kind"], f["app"]) for f in findings})
-        r = subprocess.run([EXAMGUARD, "--db", os.path.join(demo, "station.db"), "log",
+        r = subprocess.run([EXAMGUARD, "--db", os.path.join(self.demo, "station.db"), "log",
                             "verify"], capture_output=True, text=True, env=self.env, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
 
@@ -220,6 +237,10 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.wait_for("the service to stop",
                       lambda: "STOPPED" in self.wine("sc", "query", "ExamGuardAgent").stdout)
+        # This copy has no usb.ids beside it: its reports say so, and still come.
+        with open(os.path.join(reports, listing()[0]), encoding="utf-8") as f:
+            warnings = json.load(f)["report"]["warnings"]
+        self.assertTrue([w for w in warnings if w.startswith("usb.ids: ")], warnings)
         # Outside the service manager it says how to run it.
         r = self.wine("C:\\exam\\examguard-agent.exe", "service", "--key",
                       "C:\\exam\\svc.pem", "--out-dir", "C:\\reports")
@@ -233,11 +254,126 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertNotIn("test_stand_in", {d["app"] for d in scan["detections"]})
         self.assertTrue(scan["interfaces"])
 
-    def test_delivery_over_tls_is_refused_clearly_on_windows(self):
-        r = self.wine(EXE, "--json", "send", "report.json", "--key", "agent.pem", "--to",
-                      "127.0.0.1:7443", "--cert", "a.crt", "--ca", "b.crt")
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("not available in the Windows agent", r.stdout + r.stderr)
+    def start_serve(self):
+        """`examguard agent serve` on loopback, stopped after the test; returns its events and
+        the address it listens on."""
+        serve = subprocess.Popen([EXAMGUARD, "--db", os.path.join(self.demo, "station.db"),
+                                  "--json", "agent", "serve", "--period", PERIOD, "--listen",
+                                  "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL, text=True, env=self.env)
+
+        def stop():
+            if serve.poll() is None:
+                serve.kill()
+                serve.wait()
+            serve.stdout.close()
+            serve.stderr.close()
+        self.addCleanup(stop)
+        events = Lines(serve)
+        return serve, events, events.next()["listening"]
+
+    def test_delivers_over_mutual_tls_through_schannel(self):
+        drive = os.path.join(self.env["WINEPREFIX"], "drive_c")
+        exam = os.path.join(drive, "exam")
+        r = self.wine(EXE, "keygen", "--key", "C:\\exam\\tls.pem", "--public-key",
+                      "C:\\exam\\tls.pub")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.station("agent", "enroll", "--period", PERIOD, "--seat", "A05", "--public-key",
+                         os.path.join(exam, "tls.pub"), "--cert-out", os.path.join(exam, "tls.crt"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.station("agent", "ca-cert", "--period", PERIOD, "--out",
+                         os.path.join(exam, "ca.crt"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        serve, events, to = self.start_serve()
+        tls = ["--key", "C:\\exam\\tls.pem", "--to", to, "--cert", "C:\\exam\\tls.crt",
+               "--ca", "C:\\exam\\ca.crt"]
+
+        # One report, written and delivered: SChannel's TLS 1.2 with the RSA client key.
+        r = self.wine(EXE, "--json", "report", "--no-hash", "--catalogue", "catalogue.json",
+                      "--out", "delivered.json", *tls)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)  # imported, with findings
+        answer = json.loads(r.stdout)["answer"]
+        self.assertEqual((answer["imported"], answer["seat"]), (True, "A05"), answer)
+        record = events.next()
+        self.assertEqual((record["peer"], record["seat"], record["nonce"]),
+                         ("127.0.0.1", "A05", answer["nonce"]))
+
+        # The same report again is a replay, refused on record.
+        r = self.wine(EXE, "--json", "send", "delivered.json", *tls)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("replay", json.loads(r.stdout)["answer"]["error"]["detail"].lower())
+        self.assertIn("replay", events.next()["refused"].lower())
+
+        # A station the agent's CA does not vouch for gets no report.
+        other_ca = os.path.join(exam, "other-ca.crt")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                        os.path.join(self.dir, "other-ca.key"), "-subj", "/CN=Another CA",
+                        "-days", "1", "-out", other_ca], check=True, capture_output=True)
+        r = self.wine(EXE, "--json", "send", "delivered.json", *tls[:-1],
+                      "C:\\exam\\other-ca.crt")
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("not issued by the agent CA", json.loads(r.stdout)["error"]["detail"])
+        self.assertIn("failed", events.next())  # a handshake, then nothing
+        # Nor does a station certified for other names than the one dialled.
+        port = to.rsplit(":", 1)[1]
+        r = self.wine(EXE, "--json", "send", "delivered.json", *tls[:3], "localhost:" + port,
+                      *tls[4:])
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("not certified for localhost", json.loads(r.stdout)["error"]["detail"])
+        self.assertIn("failed", events.next())
+
+        # The Windows service delivers too: at start-up, then on `report-now`.
+        shutil.copy(EXE, os.path.join(exam, "examguard-agent.exe"))
+        r = self.wine("sc", "create", "ExamGuardAgent", "binpath=",
+                      "C:\\exam\\examguard-agent.exe service --no-hash " + " ".join(tls))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.addCleanup(self.wine, "sc", "delete", "ExamGuardAgent")
+        r = self.wine("sc", "start", "ExamGuardAgent")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.addCleanup(self.wine, "sc", "stop", "ExamGuardAgent")
+        first = events.next(timeout=120)
+        self.assertEqual(first["seat"], "A05", first)
+        r = self.wine("C:\\exam\\examguard-agent.exe", "report-now")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        second = events.next(timeout=120)
+        self.assertEqual(second["seat"], "A05", second)
+        self.assertNotEqual(first["nonce"], second["nonce"])
+        r = self.wine("sc", "stop", "ExamGuardAgent")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+        serve.send_signal(signal.SIGTERM)
+        summary = events.next()
+        self.assertEqual((summary["stopped"], summary["imported"], summary["refused"]),
+                         (True, 3, 1), summary)
+        self.assertEqual(serve.wait(timeout=60), 0, serve.stderr.read())
+        # The key containers were made where SChannel reads them (Wine's CryptoAPI keeps them
+        # under this key), and none is left behind.
+        r = self.wine("reg", "query", "HKCU\\Software\\Wine\\Crypto\\RSA", "/s")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertNotIn("ExamGuard agent TLS", r.stdout)
+        r = subprocess.run([EXAMGUARD, "--db", os.path.join(self.demo, "station.db"), "log",
+                            "verify"], capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_an_earlier_p256_key_signs_files_but_cannot_deliver(self):
+        key = os.path.join(self.dir, "p256.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-out", key], check=True, capture_output=True)
+        subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out",
+                        os.path.join(self.dir, "p256.pub")], check=True, capture_output=True)
+        r = self.wine(EXE, "report", "--no-hash", "--key", "p256.pem", "--out", "p256.json")
+        self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
+        with open(os.path.join(self.dir, "p256.json"), encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["signature"]["algorithm"], "ecdsa-p256-sha256")
+        v = subprocess.run([LINUX_AGENT, "verify", os.path.join(self.dir, "p256.json"),
+                            "--public-key", os.path.join(self.dir, "p256.pub")],
+                           capture_output=True, text=True, env=self.env)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        r = self.wine(EXE, "--json", "send", "p256.json", "--key", "p256.pem", "--to",
+                      "127.0.0.1:9", "--cert", "p256.pub", "--ca", "p256.pub")
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("is not an RSA key", json.loads(r.stdout)["error"]["detail"])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "agent/report.h"
 
@@ -177,6 +178,25 @@ nlohmann::json ecdsaEnvelope(EVP_PKEY* key, const nlohmann::json& report) {
               {"value", b64}}}};
 }
 
+// A Windows agent's envelope verifies as it came, and is refused altered or relabelled with
+// another algorithm; the rest of each test checks what is particular to its algorithm.
+void expectVerifiesAndRefusesTampering(const nlohmann::json& envelope, const std::string& pub,
+                                       const std::string& otherAlgorithm) {
+    auto ok = verifyEnvelope(nlohmann::json::parse(envelope.dump(2)), pub);
+    EXPECT_TRUE(ok) << (ok ? "" : ok.error().detail);
+    const auto refusedFor = [&](nlohmann::json changed, std::string_view why) {
+        auto r = verifyEnvelope(changed, pub);
+        ASSERT_FALSE(r);
+        EXPECT_NE(r.error().detail.find(why), std::string::npos) << r.error().detail;
+    };
+    auto tampered = envelope;
+    tampered["report"]["host"]["hostname"] = "PC08";
+    refusedFor(tampered, "altered or forged");
+    auto mislabelled = envelope;
+    mislabelled["signature"]["algorithm"] = otherAlgorithm;
+    refusedFor(mislabelled, "not for it");
+}
+
 TEST_F(Keys, EcdsaP256ReportsAsWindowsAgentsSignThemVerify) {
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
     ASSERT_TRUE(key);
@@ -185,25 +205,11 @@ TEST_F(Keys, EcdsaP256ReportsAsWindowsAgentsSignThemVerify) {
     const auto report =
         buildReport(windowsLikeInventory(), {}, "2026-11-23T02:30:00Z", randomNonce());
     const auto envelope = ecdsaEnvelope(key.get(), report);
-    const auto reread = nlohmann::json::parse(envelope.dump(2));
-    auto ok = verifyEnvelope(reread, pub);
-    EXPECT_TRUE(ok) << (ok ? "" : ok.error().detail);
-
-    auto tampered = envelope;
-    tampered["report"]["host"]["hostname"] = "PC08";
-    auto r = verifyEnvelope(tampered, pub);
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().detail.find("altered or forged"), std::string::npos);
-
-    auto mislabelled = envelope;
-    mislabelled["signature"]["algorithm"] = "ed25519";
-    r = verifyEnvelope(mislabelled, pub);
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().detail.find("not for it"), std::string::npos);
+    expectVerifiesAndRefusesTampering(envelope, pub, "ed25519");
 
     auto shortSignature = envelope;
     shortSignature["signature"]["value"] = "AAAA";
-    r = verifyEnvelope(shortSignature, pub);
+    auto r = verifyEnvelope(shortSignature, pub);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().detail.find("64 bytes"), std::string::npos);
 
@@ -217,6 +223,54 @@ TEST_F(Keys, EcdsaP256ReportsAsWindowsAgentsSignThemVerify) {
     const auto other = publicKeyFingerprintPem(pemOfPublicKey(p384.get()));
     ASSERT_FALSE(other);
     EXPECT_EQ(other.error().code, ErrorCode::kMalformedData);
+}
+
+// What a Windows agent sends now: RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt) with its RSA
+// key, the one SChannel also presents. Made here with OpenSSL as CNG makes it.
+nlohmann::json rsaEnvelope(EVP_PKEY* key, const nlohmann::json& report, int padding,
+                           int saltLength) {
+    const std::string bytes = canonicalBytes(report);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    EVP_PKEY_CTX* keyCtx = nullptr;
+    EVP_DigestSignInit(ctx.get(), &keyCtx, EVP_sha256(), nullptr, key);
+    EVP_PKEY_CTX_set_rsa_padding(keyCtx, padding);
+    if (padding == RSA_PKCS1_PSS_PADDING) {
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(keyCtx, saltLength);
+    }
+    std::size_t size = 0;
+    EVP_DigestSign(ctx.get(), nullptr, &size, reinterpret_cast<const unsigned char*>(bytes.data()),
+                   bytes.size());
+    std::vector<unsigned char> sig(size);
+    EVP_DigestSign(ctx.get(), sig.data(), &size,
+                   reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    std::string b64(4 * ((size + 2) / 3) + 1, '\0');
+    b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(b64.data()), sig.data(), static_cast<int>(size))));
+    return {{"report", report},
+            {"signature",
+             {{"algorithm", "rsa-pss-sha256"},
+              {"public_key_sha256", *publicKeyFingerprintPem(pemOfPublicKey(key))},
+              {"value", b64}}}};
+}
+
+TEST_F(Keys, RsaPssReportsAsWindowsAgentsSignThemVerify) {
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048), &EVP_PKEY_free);
+    ASSERT_TRUE(key);
+    const std::string pub = pemOfPublicKey(key.get());
+    const auto report =
+        buildReport(windowsLikeInventory(), {}, "2026-12-07T02:30:00Z", randomNonce());
+    expectVerifiesAndRefusesTampering(rsaEnvelope(key.get(), report, RSA_PKCS1_PSS_PADDING, 32),
+                                      pub, "ecdsa-p256-sha256");
+
+    // PKCS#1 v1.5, or PSS with another salt, is not what the label says.
+    EXPECT_FALSE(verifyEnvelope(rsaEnvelope(key.get(), report, RSA_PKCS1_PADDING, 0), pub));
+    EXPECT_FALSE(verifyEnvelope(rsaEnvelope(key.get(), report, RSA_PKCS1_PSS_PADDING, 20), pub));
+
+    // RSA under 2048 bits is not an agent key.
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> weak(EVP_RSA_gen(1024), &EVP_PKEY_free);
+    const auto refused = publicKeyFingerprintPem(pemOfPublicKey(weak.get()));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kMalformedData);
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ namespace examguard::archive {
 using station::Expected;
 
 // The station's certificate authority for exam-PC agents (issue 8). It certifies each enrolled
-// PC's Ed25519 report key for mutual TLS with `examguard agent serve`, and the listener's own
-// short-lived key. Kept in the station's key directory, apart from the archive signing key:
+// PC's report key (Ed25519, or RSA from Windows) for mutual TLS with `examguard agent serve`, and
+// the listener's own short-lived key. Kept in the station's key directory, apart from the archive
+// signing key:
 //   agent-ca.key  EC P-256 private key, PEM, mode 0600
 //   agent-ca.crt  its self-signed CA certificate: what every agent is given to check the station
 class AgentCa {
