@@ -5,9 +5,11 @@ running for real under Wine (Debian wine64), in a fresh Wine prefix with its own
 
 A renamed copy of a real Windows program — Wine's winver.exe, a PE with a VS_VERSIONINFO
 resource (OriginalFilename winver.exe), started as C:\\exam\\rc-helper.exe — must be caught by
-its version-info, not its name. No real remote-control binary can be used here (none is
-redistributable in Debian), so the test's catalogue is the built-in one plus one stand-in entry
-naming winver.exe; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
+its version-info, not its name; an Authenticode-signed copy of Wine's notepad.exe (signed here by
+a test CA's code-signing certificate) running as C:\\exam\\helpdesk.exe must be caught by its
+signer alone. No real remote-control binary can be used here (none is redistributable in
+Debian), so the test's catalogue is the built-in one plus two stand-in entries, one naming
+winver.exe, one naming the test signer; the matching code is the same for TeamViewer. Windows has no Ed25519 in CNG,
 so the report is signed with the PC's RSA key (RSASSA-PSS, SHA-256): the station's OpenSSL must
 verify it and refuse it altered. The station then enrols the PC's key and imports the report
 like any other; installed as a Windows service (Wine's sc.exe), the agent reports at start-up
@@ -36,6 +38,7 @@ EXE, LINUX_AGENT, EXAMGUARD, SOURCE = (os.path.abspath(a) for a in sys.argv[1:5]
 WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
 WINE_PROGRAMS = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows"
 PERIOD = "2026-DG-011"
+SIGNER = "Stand-in Remote Software GmbH"
 
 
 class WindowsAgentUnderWine(unittest.TestCase):
@@ -63,6 +66,14 @@ class WindowsAgentUnderWine(unittest.TestCase):
                                       env=cls.env,
                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
+        # A second stand-in, caught by its Authenticode signer alone: Wine's notepad.exe signed
+        # here with osslsigncode by a code-signing certificate of a test CA (no signed Windows
+        # program that runs under Wine is in Debian), run as C:\\exam\\helpdesk.exe.
+        signed = cls.sign_with_test_certificate(os.path.join(WINE_PROGRAMS, "notepad.exe"))
+        shutil.copy(signed, os.path.join(exam, "helpdesk.exe"))
+        cls.signed_helper = subprocess.Popen([WINE, "C:\\exam\\helpdesk.exe"], env=cls.env,
+                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL)
         with open(os.path.join(SOURCE, "schemas", "remote_control_catalogue.json"),
                   encoding="utf-8") as f:
             catalogue = json.load(f)
@@ -71,6 +82,11 @@ class WindowsAgentUnderWine(unittest.TestCase):
             "process_names": ["winver.exe"], "original_filenames": ["winver.exe"],
             "product_names": [], "signers": [], "install_names": [], "packages": [],
             "services": [], "ports": []})
+        catalogue["apps"].append({
+            "app": "test_signed_stand_in", "name": "Stand-in signed tool (Wine's notepad.exe)",
+            "process_names": [], "original_filenames": [], "product_names": [],
+            "signers": [SIGNER], "install_names": [], "packages": [], "services": [],
+            "ports": []})
         cls.catalogue = os.path.join(cls.dir, "catalogue.json")
         with open(cls.catalogue, "w", encoding="utf-8") as f:
             json.dump(catalogue, f)
@@ -84,11 +100,36 @@ class WindowsAgentUnderWine(unittest.TestCase):
         assert r.returncode == 0, r.stderr
 
     @classmethod
+    def sign_with_test_certificate(cls, program):
+        """An Authenticode-signed copy of `program`: a test CA, a code-signing certificate for
+        SIGNER, osslsigncode."""
+        def openssl(*args):
+            subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=cls.dir)
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "sign-ca.key",
+                "-out", "sign-ca.crt", "-subj", "/CN=Stand-in Code Signing CA", "-days", "2")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "sign.key", "-out",
+                "sign.csr", "-subj", f"/O={SIGNER}/CN={SIGNER}")
+        with open(os.path.join(cls.dir, "sign.ext"), "w", encoding="utf-8") as f:
+            f.write("extendedKeyUsage=codeSigning\nkeyUsage=critical,digitalSignature\n")
+        openssl("x509", "-req", "-in", "sign.csr", "-CA", "sign-ca.crt", "-CAkey", "sign-ca.key",
+                "-CAcreateserial", "-out", "sign.crt", "-days", "2", "-extfile", "sign.ext")
+        with open(os.path.join(cls.dir, "sign-chain.crt"), "w", encoding="utf-8") as out:
+            for name in ("sign.crt", "sign-ca.crt"):
+                with open(os.path.join(cls.dir, name), encoding="utf-8") as f:
+                    out.write(f.read())
+        signed = os.path.join(cls.dir, "signed.exe")
+        subprocess.run(["osslsigncode", "sign", "-certs", "sign-chain.crt", "-key", "sign.key",
+                        "-n", "Stand-in helpdesk", "-h", "sha256", "-in", program, "-out",
+                        signed], check=True, capture_output=True, cwd=cls.dir)
+        return signed
+
+    @classmethod
     def stop(cls):
         """Runs even when setUpClass fails half-way."""
-        if getattr(cls, "helper", None):
-            cls.helper.kill()
-            cls.helper.wait()
+        for helper in (getattr(cls, "helper", None), getattr(cls, "signed_helper", None)):
+            if helper:
+                helper.kill()
+                helper.wait()
         # Ends every Wine process of this prefix (the server waits for them).
         subprocess.run([shutil.which("wineserver") or "/usr/lib/wine/wineserver64", "-k"],
                        env=cls.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -113,8 +154,8 @@ class WindowsAgentUnderWine(unittest.TestCase):
                                *args], capture_output=True, text=True, env=self.env, timeout=120)
 
     def report_until_helper_runs(self, *extra):
-        """Reports until the helper's process is in the list (it starts asynchronously); the
-        deadline, not a fixed wait, bounds it."""
+        """Reports until both helpers' processes are in the list (they start asynchronously);
+        the deadline, not a fixed wait, bounds it."""
         deadline = time.monotonic() + 120
         while True:
             out = os.path.join(self.dir, "report.json")
@@ -123,8 +164,8 @@ class WindowsAgentUnderWine(unittest.TestCase):
             self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
             with open(out, encoding="utf-8") as f:
                 envelope = json.load(f)
-            names = [p["name"] for p in envelope["report"]["processes"]]
-            if "rc-helper.exe" in names or time.monotonic() > deadline:
+            names = {p["name"] for p in envelope["report"]["processes"]}
+            if {"rc-helper.exe", "helpdesk.exe"} <= names or time.monotonic() > deadline:
                 return r, envelope
 
     def test_renamed_program_is_caught_by_its_version_info_and_the_report_verifies(self):
@@ -157,6 +198,16 @@ class WindowsAgentUnderWine(unittest.TestCase):
         self.assertEqual(len(caught), 1, report["detections"])
         self.assertTrue(caught[0]["renamed"])
         self.assertIn({"by": "original_filename", "value": "winver.exe"}, caught[0]["reasons"])
+        # The signed copy is caught by its Authenticode signer alone (crypt32 under Wine).
+        signed = [p for p in report["processes"] if p["name"] == "helpdesk.exe"]
+        self.assertEqual(len(signed), 1, [p["name"] for p in report["processes"]])
+        self.assertEqual(signed[0]["signers"],
+                         [{"subject_cn": SIGNER, "subject_o": SIGNER,
+                           "issuer_cn": "Stand-in Code Signing CA"}])
+        by_signer = [d for d in report["detections"] if d["app"] == "test_signed_stand_in"]
+        self.assertEqual(len(by_signer), 1, report["detections"])
+        self.assertTrue(by_signer[0]["renamed"])
+        self.assertEqual(by_signer[0]["reasons"], [{"by": "signer", "value": SIGNER}])
         # usb.ids ships beside the .exe (the build copies it there): USB names come from it.
         self.assertFalse([w for w in report["warnings"] if "usb.ids" in w], report["warnings"])
         # The host: Windows, its adapters and the NET-4 baseline lines.
