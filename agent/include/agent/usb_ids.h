@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -21,11 +21,19 @@ public:
     static tl::expected<UsbIds, Error> load(const std::filesystem::path& path);
     std::string vendor(std::uint16_t vid) const;
     std::string product(std::uint16_t vid, std::uint16_t pid) const;
-    std::size_t size() const { return m_names.size(); }
+    std::size_t size() const { return m_entries.size(); }
 
 private:
-    std::map<std::uint64_t, std::string>
-        m_names;  // vid << 17 | pid, and vid << 17 | 0x10000 for the vendor
+    struct Entry {
+        std::uint64_t key;  // vid << 17 | pid, and vid << 17 | 0x10000 for the vendor
+        std::uint32_t offset;
+        std::uint32_t length;
+    };
+    static tl::expected<UsbIds, Error> parseOwned(std::string text);
+    std::string find(std::uint64_t key) const;
+
+    std::string m_text;
+    std::vector<Entry> m_entries;  // sorted by key
 };
 
 }  // namespace examguard::agent
