@@ -1,7 +1,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,7 @@ struct Paths {
     std::filesystem::path usbIds = "/usr/share/misc/usb.ids";
     std::filesystem::path osRelease = "/etc/os-release";
     std::filesystem::path systemdSystem = "/etc/systemd/system";
+    std::filesystem::path dev = "/dev";
 };
 
 std::vector<ProcessInfo> listProcesses(const Paths& paths, bool hashImages,
@@ -35,6 +38,20 @@ std::vector<UsbDevice> listUsb(const Paths& paths, const UsbIds* ids,
 std::vector<BluetoothHid> listBluetoothHid(const Paths& paths);
 std::vector<NetworkAdapter> listAdapters(const Paths& paths);
 HostInfo readHost(const Paths& paths);
+
+// What one V4L2 device node says of itself: whether it answered VIDIOC_QUERYCAP, whether it
+// captures video, and the largest frame (width × height) any of its formats offers.
+struct CaptureQuery {
+    bool answered = false;
+    bool capture = false;
+    std::optional<std::uint64_t> maxPixels;
+};
+// ioctl(2), passed in so tests can stand in for a camera driver (this machine has none).
+using V4l2Ioctl = std::function<int(int fd, unsigned long request, void* argument)>;
+int systemIoctl(int fd, unsigned long request, void* argument);
+CaptureQuery queryCaptureDevice(int fd, const V4l2Ioctl& ioctl);
+// The cameras under paths.sys/class/video4linux, each opened at paths.dev and queried.
+std::vector<Camera> listCameras(const Paths& paths, const V4l2Ioctl& ioctl = systemIoctl);
 std::vector<ServiceEntry> listEnabledServices(const Paths& paths);
 VmIndicators readVmIndicators(const Paths& paths, const std::vector<NetworkAdapter>& adapters,
                               const Catalogue& catalogue);

@@ -175,13 +175,7 @@ HostInfo readHost(const Paths& paths) {
         h.systemDiskBytes = static_cast<std::uint64_t>(vfs.f_blocks) * vfs.f_frsize;
     }
     h.gateways = gateways(paths);
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(paths.sys / "class/video4linux", ec)) {
-        h.cameras.push_back(Camera{
-            sanitizeUtf8(
-                readAttribute(entry.path() / "name").value_or(entry.path().filename().string())),
-            std::nullopt});
-    }
+    h.cameras = listCameras(paths);
     return h;
 }
 

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/videodev2.h>
+
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -261,6 +263,98 @@ TEST(LinuxUsb, RealTreeIsWellFormed) {
     if (!fs::exists("/sys/bus/usb/devices")) {
         EXPECT_TRUE(devices.empty());
     }
+}
+
+// A stand-in for camera drivers (this machine has no camera and cannot load v4l2loopback or
+// vivid): answers the V4L2 queries listCameras makes, per device file, as a UVC webcam (a capture
+// node and its metadata node), a multi-planar CSI sensor with a stepwise range, and a node whose
+// driver refuses VIDIOC_QUERYCAP. The real ioctl path is the same code with ::ioctl.
+int fakeCameraDrivers(int fd, unsigned long request, void* argument) {
+    char link[64];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    const std::string node = fs::read_symlink(link).filename().string();
+    if (request == VIDIOC_QUERYCAP) {
+        auto* caps = static_cast<v4l2_capability*>(argument);
+        caps->capabilities = V4L2_CAP_DEVICE_CAPS | V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_META_CAPTURE;
+        if (node == "video0") {
+            caps->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+        } else if (node == "video1") {
+            caps->device_caps = V4L2_CAP_META_CAPTURE | V4L2_CAP_STREAMING;
+        } else if (node == "video2") {
+            caps->device_caps = V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_STREAMING;
+        } else {
+            errno = ENOTTY;
+            return -1;
+        }
+        return 0;
+    }
+    if (request == VIDIOC_ENUM_FMT) {
+        auto* format = static_cast<v4l2_fmtdesc*>(argument);
+        const std::vector<std::uint32_t> formats =
+            node == "video0" ? std::vector<std::uint32_t>{V4L2_PIX_FMT_MJPEG, V4L2_PIX_FMT_YUYV}
+                             : std::vector<std::uint32_t>{V4L2_PIX_FMT_NV12};
+        const std::uint32_t wanted =
+            node == "video0" ? V4L2_BUF_TYPE_VIDEO_CAPTURE : V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+        if (format->type != wanted || format->index >= formats.size()) {
+            errno = EINVAL;
+            return -1;
+        }
+        format->pixelformat = formats[format->index];
+        return 0;
+    }
+    if (request == VIDIOC_ENUM_FRAMESIZES) {
+        auto* size = static_cast<v4l2_frmsizeenum*>(argument);
+        if (size->pixel_format == V4L2_PIX_FMT_NV12 && size->index == 0) {
+            size->type = V4L2_FRMSIZE_TYPE_STEPWISE;
+            size->stepwise = {32, 4096, 2, 32, 2160, 2};
+            return 0;
+        }
+        const std::vector<std::pair<std::uint32_t, std::uint32_t>> sizes =
+            size->pixel_format == V4L2_PIX_FMT_MJPEG
+                ? std::vector<std::pair<std::uint32_t, std::uint32_t>>{{1280, 720}, {1920, 1080}}
+                : std::vector<std::pair<std::uint32_t, std::uint32_t>>{{640, 480}};
+        if (size->pixel_format == V4L2_PIX_FMT_NV12 || size->index >= sizes.size()) {
+            errno = EINVAL;
+            return -1;
+        }
+        size->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+        size->discrete = {sizes[size->index].first, sizes[size->index].second};
+        return 0;
+    }
+    errno = ENOTTY;
+    return -1;
+}
+
+TEST(LinuxCameras, CaptureNodesWithTheirLargestFrame) {
+    TempDir dir;
+    Paths paths;
+    paths.sys = dir.path() / "sys";
+    paths.dev = dir.path() / "dev";
+    fs::create_directories(paths.dev);
+    const std::pair<const char*, const char*> nodes[] = {{"video0", "UVC Camera"},
+                                                         {"video1", "UVC Camera"},
+                                                         {"video2", "CSI sensor"},
+                                                         {"video3", "No device file"},
+                                                         {"video4", "Refuses queries"}};
+    for (const auto& [node, name] : nodes) {
+        const auto sysNode = paths.sys / "class/video4linux" / node;
+        fs::create_directories(sysNode);
+        std::ofstream(sysNode / "name") << name << "\n";
+        if (std::string(node) != "video3") {
+            std::ofstream(paths.dev / node) << "";
+        }
+    }
+    const auto cameras = listCameras(paths, fakeCameraDrivers);
+    ASSERT_EQ(cameras.size(), 4u);  // the metadata node is not a camera
+    EXPECT_EQ(cameras[0].name, "UVC Camera");
+    EXPECT_EQ(cameras[0].maxPixels, std::optional<std::uint64_t>(1920ull * 1080));
+    EXPECT_EQ(cameras[1].name, "CSI sensor");
+    EXPECT_EQ(cameras[1].maxPixels, std::optional<std::uint64_t>(4096ull * 2160));
+    // Not openable, or not answering: still cameras, resolution unknown.
+    EXPECT_EQ(cameras[2].name, "No device file");
+    EXPECT_FALSE(cameras[2].maxPixels);
+    EXPECT_EQ(cameras[3].name, "Refuses queries");
+    EXPECT_FALSE(cameras[3].maxPixels);
 }
 
 TEST(LinuxVm, FakeDmiCpuAndMac) {
