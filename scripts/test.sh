@@ -17,6 +17,12 @@ fi
 
 scripts/setup.sh
 
+# ccache: objects are shared between checkouts in different folders (CI builds a fresh clone
+# each time): paths under the checkout are hashed relative to it, and the build folder is left
+# out of the hash of debug builds. What the compiler sees is still hashed, so nothing stale is
+# reused.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+
 echo "== format check"
 scripts/check-format.sh
 

@@ -7,12 +7,16 @@
 #include <QProcess>
 #include <QStandardPaths>
 
+#include <chrono>
+#include <optional>
+
 #include "console/call_display.h"
 #include "console/checkin_desk.h"
 #include "console/languages.h"
 #include "console/login_dialog.h"
 #include "console/main_window.h"
 #include "console/station_thread.h"
+#include "station/sitting.h"
 
 using namespace examguard;
 
@@ -114,9 +118,22 @@ int main(int argc, char** argv) {
             return 3;
         }
     }
-    const station::StationOptions options{
-        .databasePath = db.isEmpty() ? station::Station::defaultDatabasePath()
-                                     : std::filesystem::path(db.toStdString())};
+    station::StationOptions options{.databasePath = db.isEmpty()
+                                                        ? station::Station::defaultDatabasePath()
+                                                        : std::filesystem::path(db.toStdString())};
+    // The demo period is sample data with fixed dates: the demo desk runs on a clock that starts
+    // at the entrance twenty minutes before its first sitting, so its candidates are still to be
+    // called (not absent) on whatever day the demo is opened.
+    std::optional<station::OffsetClock> demoClock;
+    if (parser.isSet(demoOption)) {
+        if (auto plain = station::Station::open(options)) {
+            if (auto start = station::firstSittingStart(plain->db())) {
+                demoClock.emplace(*start - std::chrono::minutes(20) -
+                                  std::chrono::system_clock::now());
+                options.clock = &*demoClock;
+            }
+        }
+    }
     auto station = station::Station::open(options);
     if (!station) {
         QMessageBox::critical(nullptr, QObject::tr("ExamGuard"),

@@ -22,4 +22,21 @@ Expected<SittingPlace> sittingPlace(Database& db, std::int64_t sittingId) {
     return SittingPlace{stmt->columnInt(0), stmt->columnInt(1), stmt->columnText(2)};
 }
 
+Expected<std::chrono::system_clock::time_point> firstSittingStart(Database& db) {
+    auto stmt = db.prepare(
+        "SELECT CAST(strftime('%s', planned_start) AS INTEGER) FROM sitting "
+        "WHERE planned_start IS NOT NULL ORDER BY planned_start LIMIT 1");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return fail(ErrorCode::NotFound, "there is no sitting");
+    }
+    return std::chrono::system_clock::time_point(std::chrono::seconds(stmt->columnInt(0)));
+}
+
 }  // namespace examguard::station

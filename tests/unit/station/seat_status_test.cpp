@@ -4,6 +4,7 @@
 
 #include "demo_station.h"
 #include "station/seat_status.h"
+#include "station/sitting.h"
 
 namespace examguard::station {
 namespace {
@@ -80,6 +81,21 @@ TEST_F(SeatStatusTest, SeatsInNaturalOrderAndTheNextToCall) {
     EXPECT_EQ(next[0].seat, "A02");
     EXPECT_EQ(next[2].seat, "A04");
     EXPECT_EQ(seatStateName(SeatState::Absent), "absent");
+}
+
+// Where the console's demo clock starts from: the earliest planned sitting (09:00 in Jinan).
+TEST_F(SeatStatusTest, FirstSittingStartIsTheEarliestPlannedStart) {
+    auto start = firstSittingStart(m_station->db());
+    ASSERT_TRUE(start) << start.error().detail;
+    EXPECT_EQ(*start,
+              std::chrono::sys_days(std::chrono::year(2026) / 11 / 25) + std::chrono::hours(1));
+    // A station with no period yet has no sitting to start from.
+    testing::TempDir empty;
+    auto fresh = Station::open({.databasePath = empty / "station.db"});
+    ASSERT_TRUE(fresh) << fresh.error().detail;
+    auto none = firstSittingStart(fresh->db());
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().code, ErrorCode::NotFound);
 }
 
 }  // namespace

@@ -31,6 +31,19 @@ private:
     std::chrono::system_clock::time_point m_now;
 };
 
+// The system clock moved by a fixed offset: real time, running from another moment (the
+// console's demo runs in its sample period's time, whatever day it is opened).
+class OffsetClock final : public Clock {
+public:
+    explicit OffsetClock(std::chrono::system_clock::duration offset) : m_offset(offset) {}
+    std::chrono::system_clock::time_point now() const override {
+        return std::chrono::system_clock::now() + m_offset;
+    }
+
+private:
+    std::chrono::system_clock::duration m_offset;
+};
+
 const Clock& systemClock();
 
 // Today's date at the exam site (China Standard Time, UTC+8), whatever the machine's zone:

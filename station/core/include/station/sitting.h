@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -15,5 +16,8 @@ struct SittingPlace {
     std::string roomCode;
 };
 Expected<SittingPlace> sittingPlace(Database& db, std::int64_t sittingId);
+
+// When the station's earliest sitting is planned to start; NotFound when it has none.
+Expected<std::chrono::system_clock::time_point> firstSittingStart(Database& db);
 
 }  // namespace examguard::station
