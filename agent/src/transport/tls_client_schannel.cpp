@@ -443,8 +443,9 @@ public:
     // The handshake; `pending` keeps what the station sent after it.
     tl::expected<void, Error> handshake(SOCKET s, const std::string& host) {
         // No SNI for an address (RFC 6066 allows names only).
-        const bool isAddress = InetPtonA(AF_INET, host.c_str(), m_scratch) == 1 ||
-                               InetPtonA(AF_INET6, host.c_str(), m_scratch) == 1;
+        unsigned char address[16];
+        const bool isAddress = InetPtonA(AF_INET, host.c_str(), address) == 1 ||
+                               InetPtonA(AF_INET6, host.c_str(), address) == 1;
         std::wstring target = isAddress ? std::wstring() : widen(host);
         constexpr ULONG kFlags = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT |
                                  ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY |
@@ -623,7 +624,6 @@ private:
     bool m_haveCredentials = false;
     bool m_haveContext = false;
     std::string m_pending;  // received, not yet processed
-    unsigned char m_scratch[16] = {};
 };
 
 }  // namespace
