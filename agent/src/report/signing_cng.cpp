@@ -9,11 +9,9 @@
 // after windows.h
 #include <bcrypt.h>
 
-#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -155,8 +153,6 @@ tl::expected<void, Error> generateKey(const std::filesystem::path& privateKeyPat
 }
 
 namespace {
-
-using Signature = std::pair<std::string, Bytes>;  // algorithm, DER public key
 
 tl::expected<Bytes, Error> signRsaPss(const RsaPrivateKey& key, const Bytes& digest) {
     auto blob = toBcryptFullPrivateBlob(key);
